@@ -1,0 +1,39 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from indicators import models
+
+
+@admin.register(models.Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "category", "kind", "target", "unit", "comparison", "department"]
+    list_filter = ["category", "kind", "section", "department"]
+    search_fields = ["code", "name", "text"]
+    filter_horizontal = ["measures"]
+    list_select_related = ["department"]
+
+
+@admin.register(models.Actual)
+class ActualAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "indicator",
+        "fiscal_year",
+        "quarter",
+        "value",
+        "numerator",
+        "denominator",
+        "state",
+        "version",
+    ]
+    list_filter = ["fiscal_year", "quarter", "state", "indicator__department"]
+    list_select_related = ["indicator", "fiscal_year"]
+
+
+@admin.register(models.QuarterLock)
+class QuarterLockAdmin(SimpleHistoryAdmin):
+    list_display = ["fiscal_year", "quarter", "is_locked", "changed_by", "changed_at"]
+
+
+@admin.register(models.FinalRating)
+class FinalRatingAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "fiscal_year", "grade", "set_by", "set_at"]

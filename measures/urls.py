@@ -1,0 +1,8 @@
+from django.urls import path
+
+from measures import views
+
+app_name = "measures"
+urlpatterns = [
+    path("", views.plan_overview, name="overview"),
+]

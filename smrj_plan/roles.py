@@ -1,0 +1,58 @@
+"""Who may do what (DOMAIN.md「People」), in one place.
+
+Roles are Django groups; a システム管理者 is a superuser and reaches master data through the admin.
+"""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    STAFF = "担当者"
+    MANAGER = "管理者"
+    AUDITOR = "監査担当"
+
+
+ROLE_GROUPS = [Role.STAFF, Role.MANAGER, Role.AUDITOR]
+
+
+def _group_names(user) -> set[str]:
+    cache = getattr(user, "_role_group_names", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()
+        user._role_group_names = cache
+    return cache
+
+
+def is_manager(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or Role.MANAGER in _group_names(user))
+
+
+def is_auditor(user) -> bool:
+    return user.is_authenticated and Role.AUDITOR in _group_names(user)
+
+
+def is_staff_member(user) -> bool:
+    return user.is_authenticated and Role.STAFF in _group_names(user)
+
+
+def can_read_all(user) -> bool:
+    """Managers and auditors read every department's figures, drafts and history included."""
+    return is_manager(user) or is_auditor(user)
+
+
+def user_department_id(user) -> int | None:
+    if not user.is_authenticated:
+        return None
+    profile = getattr(user, "staff_profile", None)
+    return profile.department_id if profile else None
+
+
+def role_label(user) -> str:
+    if not user.is_authenticated:
+        return ""
+    if user.is_superuser:
+        return "システム管理者"
+    for role in (Role.MANAGER, Role.AUDITOR, Role.STAFF):
+        if role in _group_names(user):
+            return str(role)
+    return "権限なし"

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from smrj_plan import views
+
+admin.site.site_header = "中小機構 年度計画 管理"
+admin.site.site_title = "年度計画 管理"
+admin.site.index_title = "マスタ・ユーザー管理"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", views.PasswordChange.as_view(), name="password_change"),
+    path("plan/", include("measures.urls")),
+    path("indicators/", include("indicators.urls")),
+    path("entry/", include("indicators.entry_urls")),
+    path("dashboard/", include("indicators.dashboard_urls")),
+    path("reports/", include("indicators.report_urls")),
+    path("budgets/", include("budgets.urls")),
+    path("admin/", admin.site.urls),
+]
