@@ -71,3 +71,56 @@ class ReviewedEntry(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.state == EntryState.APPROVED
+
+
+class ConcurrentEditError(Exception):
+    """Raised when the stored version moved on since the form was opened (optimistic concurrency)."""
+
+    def __init__(self, current):
+        super().__init__("この値は他の利用者が先に更新しました。")
+        self.current = current
+
+
+def state_label(state: str) -> str:
+    return EntryState(state).label
+
+
+def lock_entry(model, *, pk: int, expected_version: int | None):
+    """Fetch an entry for update inside the caller's transaction and check nobody changed it meanwhile.
+
+    `expected_version` is the version the user's form was built from; None skips the check (new entries)."""
+    entry = model.objects.select_for_update().get(pk=pk)
+    if expected_version is not None and entry.version != expected_version:
+        raise ConcurrentEditError(current=entry)
+    return entry
+
+
+def transition(entry, *, to_state: str, user, reason: str = "", now=None) -> None:
+    """Move an entry along the workflow and save it with a change reason for the history.
+
+    Checks only the state machine and the reason rule; callers check roles, departments and quarter locks,
+    and wrap the call in a transaction."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    if to_state not in TRANSITIONS.get(entry.state, set()):
+        raise ValidationError(
+            f"「{state_label(entry.state)}」の値を「{state_label(to_state)}」にはできません。"
+        )
+    reopening = entry.state == EntryState.APPROVED and to_state == EntryState.DRAFT
+    if (to_state == EntryState.RETURNED or reopening) and not reason.strip():
+        raise ValidationError("差戻し・再開には理由の記入が必要です。")
+    if to_state == EntryState.SUBMITTED:
+        entry.submitted_by, entry.submitted_at = user, now
+    elif to_state in (EntryState.APPROVED, EntryState.RETURNED) or reopening:
+        entry.reviewed_by, entry.reviewed_at = user, now
+        entry.review_comment = reason.strip() if reason.strip() else entry.review_comment
+    entry.state = to_state
+    entry.version += 1
+    entry.updated_by = user
+    entry._change_reason = reason.strip() or {
+        EntryState.SUBMITTED: "提出",
+        EntryState.APPROVED: "承認",
+    }.get(to_state, state_label(to_state))
+    entry.save()
