@@ -182,6 +182,9 @@ class Actual(ReviewedEntry):
         help_text="実態調査の伸び率が0以下で基準比が計算できないときの手動判定",
     )
     evidence = models.TextField("根拠資料（メモ・リンク）", blank=True)
+    as_of = models.DateField(
+        "基準日", null=True, blank=True, help_text="実績を集計した日または根拠資料の日付（年度内）"
+    )
     history = HistoricalRecords(verbose_name="実績の変更履歴")
 
     class Meta:
