@@ -1,0 +1,232 @@
+"""Reads for indicators and their quarterly actuals, with the access rules of DOMAIN.md「People」.
+
+担当者 see and edit the indicators of their own 部署; 管理者 and 監査担当 read everything (drafts included).
+An object a user may not see raises Http404; one they may see but not change raises PermissionDenied.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from indicators.models import Actual, Indicator, QuarterLock
+from measures.models import FiscalYear
+from measures.periods import QUARTERS
+from smrj_plan import roles
+from smrj_plan.workflow import EntryState
+
+# Kinds entered once a year, at 第4四半期 (their Indicator.frequency is "annual" too).
+ANNUAL_KINDS = {Indicator.Kind.BENCHMARK, Indicator.Kind.BASELINE}
+# Kinds whose quarterly figures add up over the year.
+SUMMED_KINDS = {Indicator.Kind.COUNT, Indicator.Kind.EXACT, Indicator.Kind.COUNT_NO_TARGET}
+
+
+def indicator_is_due(*, indicator: Indicator, quarter: int) -> bool:
+    """Annual indicators take their figure at 第4四半期 only; the others every quarter."""
+    if indicator.frequency == Indicator.Frequency.ANNUAL or indicator.kind in ANNUAL_KINDS:
+        return quarter == 4
+    return True
+
+
+def indicator_visible_list(*, user, fiscal_year: FiscalYear | None = None) -> QuerySet[Indicator]:
+    """Indicators the user may read: all for 管理者・監査担当, their department's for 担当者, none otherwise."""
+    qs = Indicator.objects.select_related("department", "section", "parent")
+    if fiscal_year is not None:
+        qs = qs.filter(plan__fiscal_year=fiscal_year)
+    if roles.can_read_all(user):
+        return qs
+    department_id = roles.user_department_id(user)
+    if roles.is_staff_member(user) and department_id is not None:
+        return qs.filter(department_id=department_id)
+    return qs.none()
+
+
+def indicator_editable_list(*, user, fiscal_year: FiscalYear | None = None) -> QuerySet[Indicator]:
+    """Indicators whose actuals the user may enter: a 担当者's own department's, nobody else's."""
+    department_id = roles.user_department_id(user)
+    if not roles.is_staff_member(user) or department_id is None:
+        return Indicator.objects.none()
+    qs = Indicator.objects.select_related("department", "section", "parent").filter(
+        department_id=department_id
+    )
+    if fiscal_year is not None:
+        qs = qs.filter(plan__fiscal_year=fiscal_year)
+    return qs
+
+
+def indicator_can_edit(*, user, indicator: Indicator) -> bool:
+    return (
+        roles.is_staff_member(user)
+        and roles.user_department_id(user) is not None
+        and indicator.department_id == roles.user_department_id(user)
+    )
+
+
+def indicator_get_for_user(*, user, pk: int) -> Indicator:
+    """The indicator if the user may read it, else Http404 (a 担当者 of another 部署 learns nothing)."""
+    try:
+        return indicator_visible_list(user=user).get(pk=pk)
+    except Indicator.DoesNotExist:
+        raise Http404("指標が見つかりません。") from None
+
+
+def actual_get_for_user(*, user, pk: int) -> Actual:
+    """The actual if the user may read it (via its indicator), else Http404."""
+    visible = indicator_visible_list(user=user).values("pk")
+    try:
+        return Actual.objects.select_related("indicator", "fiscal_year").get(pk=pk, indicator__in=visible)
+    except Actual.DoesNotExist:
+        raise Http404("実績が見つかりません。") from None
+
+
+def require_manager(user) -> None:
+    """403 for anyone but a 管理者 (or システム管理者)."""
+    if not roles.is_manager(user):
+        raise PermissionDenied("この操作は管理者だけが行えます。")
+
+
+def require_reader(user) -> None:
+    """403 for a user who may read nothing in the review pages (only 管理者・監査担当 read all)."""
+    if not roles.can_read_all(user):
+        raise PermissionDenied("この画面は管理者・監査担当だけが閲覧できます。")
+
+
+def require_staff_entry(user) -> None:
+    """403 for anyone who may not enter actuals (only 担当者 with a department)."""
+    if not roles.is_staff_member(user) or roles.user_department_id(user) is None:
+        raise PermissionDenied("実績を入力できるのは部署に所属する担当者だけです。")
+
+
+def fiscal_year_get(*, year: int) -> FiscalYear:
+    """The fiscal year with a plan, or 404."""
+    try:
+        return FiscalYear.objects.get(year=year, plan__isnull=False)
+    except FiscalYear.DoesNotExist:
+        raise Http404("年度が見つかりません。") from None
+
+
+def fiscal_year_current() -> FiscalYear | None:
+    """The latest fiscal year that has a plan."""
+    return FiscalYear.objects.filter(plan__isnull=False).order_by("-year").first()
+
+
+def quarter_check(quarter: int) -> int:
+    if quarter not in QUARTERS:
+        raise Http404("四半期は1〜4です。")
+    return quarter
+
+
+def quarter_is_locked(*, fiscal_year: FiscalYear, quarter: int) -> bool:
+    return QuarterLock.objects.filter(fiscal_year=fiscal_year, quarter=quarter, is_locked=True).exists()
+
+
+def quarter_lock_map(*, fiscal_year: FiscalYear) -> dict[int, QuarterLock]:
+    return {lock.quarter: lock for lock in QuarterLock.objects.filter(fiscal_year=fiscal_year)}
+
+
+@dataclass
+class EntryRow:
+    """One indicator's line on a quarter page: this quarter's actual, last quarter's and the cumulative."""
+
+    indicator: Indicator
+    actual: Actual | None
+    previous: Actual | None
+    due: bool
+    cumulative: Decimal | None = None
+    cumulative_label: str = ""
+    history: list[Actual] = field(default_factory=list)
+
+
+def _ratio_percent(numerator, denominator) -> Decimal | None:
+    if numerator is None or not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"))
+
+
+def actual_display(actual: Actual | None) -> str:
+    """A short Japanese rendering of an actual's figures, e.g. 「120社」 or 「75／100（75.0%）」."""
+    if actual is None:
+        return "—"
+    ind = actual.indicator
+    kind = ind.kind
+    if kind in SUMMED_KINDS:
+        return "—" if actual.value is None else f"{actual.value.normalize():,f}{ind.unit}"
+    if kind in (Indicator.Kind.RATIO, Indicator.Kind.BASELINE):
+        if actual.numerator is None:
+            return "—"
+        pct = _ratio_percent(actual.numerator, actual.denominator)
+        text = f"{actual.numerator.normalize():,f}／{actual.denominator.normalize():,f}"
+        text += f"（{pct}%）" if pct is not None else ""
+        if kind == Indicator.Kind.BASELINE and actual.benchmark_rate is not None:
+            text += f" 基準値{actual.benchmark_rate.normalize():f}%"
+        return text
+    if kind == Indicator.Kind.BENCHMARK:
+        if actual.growth_rate is None:
+            return "—"
+        text = f"支援先{actual.growth_rate.normalize():f}%／実態調査{actual.benchmark_rate.normalize():f}%"
+        if actual.manual_judgement:
+            text += f"（判定不能→{actual.get_manual_judgement_display()}）"
+        return text
+    if kind == Indicator.Kind.MILESTONE:
+        return actual.get_milestone_status_display() or "—"
+    return "—"
+
+
+def entry_rows(
+    *, indicators, fiscal_year: FiscalYear, quarter: int, include_drafts: bool = True
+) -> list[EntryRow]:
+    """Rows for a quarter page in two queries (indicators, then every actual of the year for them).
+
+    The cumulative adds quarters 1..quarter: a sum for counts, Σnumerator/Σdenominator for ratios."""
+    indicators = list(indicators)
+    actuals = Actual.objects.filter(indicator__in=indicators, fiscal_year=fiscal_year).select_related(
+        "indicator", "updated_by", "submitted_by", "reviewed_by"
+    )
+    by_key = {(a.indicator_id, a.quarter): a for a in actuals}
+    rows = []
+    for ind in indicators:
+        row = EntryRow(
+            indicator=ind,
+            actual=by_key.get((ind.pk, quarter)),
+            previous=by_key.get((ind.pk, quarter - 1)) if quarter > 1 else None,
+            due=indicator_is_due(indicator=ind, quarter=quarter),
+        )
+        upto = [by_key[(ind.pk, q)] for q in range(1, quarter + 1) if (ind.pk, q) in by_key]
+        if not include_drafts:
+            upto = [a for a in upto if a.state == EntryState.APPROVED]
+        if ind.kind in SUMMED_KINDS:
+            values = [a.value for a in upto if a.value is not None]
+            if values:
+                row.cumulative = sum(values, Decimal("0"))
+                row.cumulative_label = f"{row.cumulative.normalize():,f}{ind.unit}"
+        elif ind.kind == Indicator.Kind.RATIO:
+            pairs = [(a.numerator, a.denominator) for a in upto if a.numerator is not None and a.denominator]
+            if pairs:
+                num = sum((p[0] for p in pairs), Decimal("0"))
+                den = sum((p[1] for p in pairs), Decimal("0"))
+                row.cumulative = _ratio_percent(num, den)
+                row.cumulative_label = f"{num.normalize():,f}／{den.normalize():,f}（{row.cumulative}%）"
+        rows.append(row)
+    return rows
+
+
+def quarter_state_summary(*, indicators, fiscal_year: FiscalYear) -> dict[int, dict[str, int]]:
+    """Per quarter, how many actuals are in each state (one query)."""
+    summary = {q: {s.value: 0 for s in EntryState} for q in QUARTERS}
+    qs = Actual.objects.filter(indicator__in=indicators, fiscal_year=fiscal_year).values_list(
+        "quarter", "state"
+    )
+    for quarter, state in qs:
+        summary[quarter][state] += 1
+    return summary
+
+
+def actual_review_list(*, fiscal_year: FiscalYear, quarter: int) -> QuerySet[Actual]:
+    """Every actual of a quarter, drafts included, for the managers' review page."""
+    return (
+        Actual.objects.filter(fiscal_year=fiscal_year, quarter=quarter)
+        .select_related("indicator", "indicator__department", "updated_by", "submitted_by", "reviewed_by")
+        .order_by("indicator__order")
+    )
