@@ -8,6 +8,14 @@ admin.site.site_header = "中小機構 年度計画 管理"
 admin.site.site_title = "年度計画 管理"
 admin.site.index_title = "マスタ・ユーザー管理"
 
+
+def _system_administrators_only(request) -> bool:
+    """The admin is for システム管理者 (superusers) alone, even if someone ticks is_staff on another account."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _system_administrators_only
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
