@@ -40,6 +40,9 @@ class BudgetTable(models.Model):
     kind = models.CharField("計画の種類", max_length=10, choices=Kind.choices)
     unit = models.CharField("単位", max_length=10, default="百万円")
     note = models.CharField("注記", max_length=200, blank=True)
+    # The published column header (区 別 | 金 額 → 業務 → (経理)) as rows of {"text", "colspan", "rowspan"}.
+    header = models.JSONField("列見出し（公表の配置）", default=list, blank=True)
+    source_line = models.PositiveIntegerField("計画本文の行番号", null=True, blank=True)
 
     class Meta:
         ordering = ["fiscal_year", "kind", "account__order"]

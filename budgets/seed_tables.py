@@ -1,0 +1,345 @@
+"""Builds fixtures/plan_r6/budgets.json from the plan's text (chapter IV, 別紙1–3).
+
+The seed holds each table as tab-separated lines: two or three header rows (金額 → 業務 segment → (経理)),
+then one line per row. This module reads them, marks each row as heading, item or total, records which rows a
+total sums (`parts`, with signs) and writes the fixture that `budgets.loaders.load_budgets` loads.
+
+    .venv/bin/python -m budgets.seed_tables            # rewrite the fixture
+    .venv/bin/python -m budgets.seed_tables --check    # exit 1 when the fixture is out of date
+
+Pure Python (no Django), so it can run before the database exists.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SEED = BASE_DIR / "fixtures" / "seed" / "r6_plan.txt"
+FIXTURE = BASE_DIR / "fixtures" / "plan_r6" / "budgets.json"
+# 1-based line numbers of chapter IV's tables in the seed (予算計画 heading … the last table's note).
+FIRST_LINE, LAST_LINE = 489, 938
+FISCAL_YEAR = 2024
+NOTE = "※端数処理の関係で合計が合わないことがある。"
+
+ACCOUNTS = [
+    ("ippan", "一般勘定"),
+    ("sangyo-kiban", "産業基盤整備勘定"),
+    ("shisetsu-seibi", "施設整備等勘定"),
+    ("shokibo-kyosai", "小規模企業共済勘定"),
+    ("tosan-boshi", "中小企業倒産防止共済勘定"),
+    ("shusshi-shokei", "出資承継勘定"),
+]
+KIND_TITLES = {"予算計画": "budget", "収支計画": "income", "資金計画": "cashflow"}
+
+# Who enters 執行額 for a 予算計画 column: the department running the 業務 segment.
+SEGMENT_DEPARTMENTS = {
+    "地域牽引": "keiei-shien",
+    "新市場": "hanro-shien",
+    "スタートアップ": "sogyo-venture",
+    "事業継続": "shokei-saisei",
+    "経営環境変化": "jinzai",
+    "共通": "zaimu",
+}
+TOTAL_DEPARTMENT = "zaimu"
+
+_AMOUNT = re.compile(r"^(△)?\s*([0-9][0-9,]*)$")
+
+
+def squeeze(text: str) -> str:
+    """Remove the spaces the text layout put inside names (「スタートアップ創 出・成長支援業務」, 「共 通」)."""
+    return re.sub(r"[\s\u3000]+", "", text)
+
+
+def parse_amount(text: str) -> Decimal | None | str:
+    """「1,234」→ 1234, 「△ 346,114」→ -346114, 「-」→ None. Anything else is returned unchanged."""
+    text = text.strip()
+    if text == "-":
+        return None
+    match = _AMOUNT.match(text)
+    if not match:
+        return text
+    value = Decimal(match.group(2).replace(",", ""))
+    return -value if match.group(1) else value
+
+
+def _read_blocks(lines: list[str]):
+    """Yield (kind, account name, header lines, data lines, first line number) for each table."""
+    kind = account = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        number = FIRST_LINE + i
+        for title, code in KIND_TITLES.items():
+            if line.startswith(str(FISCAL_YEAR)) and line.endswith("の" + title):
+                kind = code
+        stripped = line.strip()
+        if stripped.startswith("<") and stripped.endswith(">"):
+            account = squeeze(stripped[1:-1])
+        if line.startswith("区 別\t"):
+            header, data = [], []
+            while lines[i].split("\t")[0].strip() in ("区 別", ""):
+                header.append(lines[i].split("\t"))
+                i += 1
+            start = FIRST_LINE + i
+            while i < len(lines) and lines[i].strip():
+                data.append(lines[i].split("\t"))
+                i += 1
+            yield kind, account, header, data, start, number
+            continue
+        i += 1
+
+
+def _columns(header: list[list[str]], kind: str) -> tuple[list[dict], list[list[dict]]]:
+    """Column specs (segment, ledger, role, department) and the published header layout."""
+    width = max(len(r) for r in header) - 1
+    rows = [[(r[c + 1].strip() if c + 1 < len(r) else "") for c in range(width)] for r in header]
+    segment_row = rows[1]
+    ledger_row = rows[2] if len(rows) == 3 else [""] * width
+    total_row = next(i for i, r in enumerate(rows) if squeeze(r[-1]) == "合計") if width > 1 else None
+
+    columns = []
+    segment = ""
+    for c in range(width):
+        if c == width - 1 and total_row is not None:
+            columns.append({"segment": "", "ledger": "合計", "role": "grand_total"})
+            continue
+        if segment_row[c]:
+            segment = squeeze(segment_row[c])
+        ledger = squeeze(ledger_row[c]).strip("()（）")
+        columns.append({"segment": segment, "ledger": ledger, "role": "ledger"})
+    # A segment with one column is a plain segment; a segment's (合計) is its subtotal.
+    for col in columns:
+        if col["role"] == "grand_total":
+            continue
+        same = [c for c in columns if c["segment"] == col["segment"] and c["role"] != "grand_total"]
+        if col["ledger"] == "合計":
+            col["role"] = "segment_total"
+        elif len(same) == 1:
+            col["role"] = "segment"
+    for order, col in enumerate(columns, start=1):
+        col["order"] = order
+        department = None
+        if kind == "budget":
+            if col["role"] == "grand_total":
+                department = TOTAL_DEPARTMENT
+            else:
+                department = next(
+                    d for key, d in SEGMENT_DEPARTMENTS.items() if col["segment"].startswith(key)
+                )
+        col["department"] = department
+
+    # Header layout as published: 区 別 | 金 額 over the amounts (the 合 計 column beside or under it).
+    n = len(rows)
+    beside = total_row == 0
+    top = [{"text": "区 別", "colspan": 1, "rowspan": n}]
+    top.append({"text": "金 額", "colspan": width - (1 if beside else 0), "rowspan": 1})
+    if beside:
+        top.append({"text": "合 計", "colspan": 1, "rowspan": n})
+    second = []
+    groups: list[list[dict]] = []
+    for col in columns:
+        if col["role"] == "grand_total":
+            continue
+        if groups and groups[-1][0]["segment"] == col["segment"]:
+            groups[-1].append(col)
+        else:
+            groups.append([col])
+    for group in groups:
+        has_ledgers = any(c["ledger"] for c in group)
+        second.append(
+            {
+                "text": group[0]["segment"],
+                "colspan": len(group),
+                "rowspan": 1 if (has_ledgers or n == 2) else n - 1,
+            }
+        )
+    if total_row is not None and not beside:
+        second.append({"text": "合 計", "colspan": 1, "rowspan": n - 1})
+    layout = [top, second]
+    if n == 3:
+        third = [
+            {"text": ledger_row[c], "colspan": 1, "rowspan": 1}
+            for c, col in enumerate(columns)
+            if col["role"] != "grand_total" and col["ledger"]
+        ]
+        layout.append(third)
+    return columns, layout
+
+
+def _rows_budget(labels: list[str]) -> list[dict]:
+    rows, heading = [], None
+    for order, label in enumerate(labels, start=1):
+        if label in ("収入", "支出"):
+            heading = order
+            rows.append({"label": label, "level": 0, "role": "heading", "parent": None, "parts": []})
+        elif label == "計":
+            items = [r["order"] for r in rows if r["parent"] == heading and r["role"] == "item"]
+            rows.append(
+                {
+                    "label": label,
+                    "level": 1,
+                    "role": "total",
+                    "parent": heading,
+                    "parts": [[o, 1] for o in items],
+                }
+            )
+        else:
+            rows.append({"label": label, "level": 1, "role": "item", "parent": heading, "parts": []})
+        rows[-1]["order"] = order
+    return rows
+
+
+def _rows_income(labels: list[str], empty: set[int]) -> list[dict]:
+    rows: list[dict] = []
+    find = {}
+    section = group = None
+    for order, label in enumerate(labels, start=1):
+        row = {"order": order, "label": label, "parts": []}
+        if label in ("費用の部", "収益の部"):
+            section, group = order, None
+            row.update(level=0, role="heading" if order in empty else "total", parent=None)
+        elif label in ("経常費用", "経常収益"):
+            group = order
+            row.update(level=1, role="total", parent=section)
+        elif label == "臨時利益":
+            group = order
+            row.update(level=1, role="heading", parent=section)
+        elif label.startswith("純利益"):
+            section = group = None
+            row.update(level=0, role="total", parent=None)
+        elif label.startswith("前中期目標期間繰越積立金取崩額"):
+            row.update(level=0, role="item", parent=None)
+        elif label.startswith("総利益"):
+            row.update(level=0, role="total", parent=None)
+        else:
+            row.update(level=2, role="item", parent=group)
+        find[label] = order
+        rows.append(row)
+
+    def children(parent):
+        return [r["order"] for r in rows if r["parent"] == parent and r["role"] == "item"]
+
+    extraordinary = children(find["臨時利益"]) if "臨時利益" in find else []
+    for row in rows:
+        if row["label"] in ("経常費用", "経常収益"):
+            row["parts"] = [[o, 1] for o in children(row["order"])]
+        elif row["label"] == "収益の部" and row["role"] == "total":
+            row["parts"] = [[find["経常収益"], 1]] + [[o, 1] for o in extraordinary]
+        elif row["label"].startswith("純利益"):
+            row["parts"] = (
+                [[find["経常収益"], 1]] + [[o, 1] for o in extraordinary] + [[find["経常費用"], -1]]
+            )
+        elif row["label"].startswith("総利益"):
+            net = next(r["order"] for r in rows if r["label"].startswith("純利益"))
+            row["parts"] = [[net, 1]] + [
+                [r["order"], 1] for r in rows if r["label"].startswith("前中期目標期間繰越積立金取崩額")
+            ]
+    return rows
+
+
+CASH_OUT = ("業務活動による支出", "投資活動による支出", "財務活動による支出", "次年度への繰越金")
+CASH_IN = ("業務活動による収入", "投資活動による収入", "財務活動による収入", "前年度よりの繰越金")
+
+
+def _rows_cashflow(labels: list[str]) -> list[dict]:
+    rows: list[dict] = []
+    section = group = None
+    for order, label in enumerate(labels, start=1):
+        row = {"order": order, "label": label, "parts": []}
+        if label in ("資金支出", "資金収入"):
+            section, group = order, None
+            row.update(level=0, role="total", parent=None)
+        elif label == "業務活動による収入":
+            group = order
+            row.update(level=1, role="total", parent=section)
+        elif label in CASH_OUT or label in CASH_IN:
+            group = None
+            row.update(level=1, role="item", parent=section)
+        elif group is not None:
+            row.update(level=2, role="item", parent=group)
+        else:
+            raise ValueError(f"資金計画の行「{label}」の位置が分かりません")
+        rows.append(row)
+    for row in rows:
+        if row["role"] == "total":
+            row["parts"] = [[r["order"], 1] for r in rows if r["parent"] == row["order"]]
+    return rows
+
+
+def build_tables(seed: Path = SEED) -> list[dict]:
+    """Parse the 18 tables into fixture dicts (in the order 予算計画, 収支計画, 資金計画 × 勘定)."""
+    lines = seed.read_text(encoding="utf-8").split("\n")[FIRST_LINE - 1 : LAST_LINE]
+    account_codes = {name: code for code, name in ACCOUNTS}
+    tables = []
+    for kind, account, header, data, _start, header_line in _read_blocks(lines):
+        columns, layout = _columns(header, kind)
+        labels = [squeeze(r[0]) for r in data]
+        empty = {i for i, r in enumerate(data, start=1) if not any(cell.strip() for cell in r[1:])}
+        if kind == "budget":
+            rows = _rows_budget(labels)
+        elif kind == "income":
+            rows = _rows_income(labels, empty)
+        else:
+            rows = _rows_cashflow(labels)
+        for row, raw in zip(rows, data, strict=True):
+            cells = {}
+            for col in columns:
+                text = raw[col["order"]].strip() if col["order"] < len(raw) else ""
+                if not text:
+                    continue  # an empty cell is not published at all
+                value = parse_amount(text)
+                if isinstance(value, str):
+                    raise ValueError(f"{header_line}行目以降の表: 「{text}」は金額として読めません")
+                cells[str(col["order"])] = None if value is None else str(value)
+            row["cells"] = cells
+        tables.append(
+            {
+                "account": account_codes[account],
+                "kind": kind,
+                "unit": "百万円",
+                "note": NOTE,
+                "source_line": header_line,
+                "header": layout,
+                "columns": columns,
+                "rows": rows,
+            }
+        )
+    if len(tables) != 18:
+        raise ValueError(f"予算表は18表のはずが{len(tables)}表でした")
+    return tables
+
+
+def build_fixture(seed: Path = SEED) -> dict:
+    return {
+        "fiscal_year": FISCAL_YEAR,
+        "accounts": [
+            {"code": code, "name": name, "order": i} for i, (code, name) in enumerate(ACCOUNTS, start=1)
+        ],
+        "tables": build_tables(seed),
+    }
+
+
+def render(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    text = render(build_fixture())
+    if "--check" in argv:
+        current = FIXTURE.read_text(encoding="utf-8") if FIXTURE.exists() else ""
+        if current != text:
+            print(f"{FIXTURE} is out of date", file=sys.stderr)
+            return 1
+        return 0
+    FIXTURE.write_text(text, encoding="utf-8")
+    print(f"wrote {FIXTURE}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
