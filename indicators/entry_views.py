@@ -1,7 +1,305 @@
+"""Quarterly entry (担当者), review and quarter locks (管理者), read-only review for 監査担当.
+
+Views stay thin: access through selectors, writes through services."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from indicators import selectors, services, xlsx_import
+from indicators.forms import ActualRowForm, ReasonForm, UploadForm, VersionForm
+from measures.periods import QUARTERS, quarter_long_label
+from smrj_plan import roles
+from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState
+
+
+def _period(year: int, quarter: int):
+    return selectors.fiscal_year_get(year=year), selectors.quarter_check(quarter)
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
 
 
 @login_required
 def index(request):
-    return render(request, "placeholder.html", {"title": "entry"})
+    """The year's four quarters with their state counts and lock, for every role."""
+    fiscal_year = selectors.fiscal_year_current()
+    if fiscal_year is None:
+        return render(request, "entry/index.html", {"quarters": []})
+    if roles.can_read_all(request.user):
+        indicators = selectors.indicator_visible_list(user=request.user, fiscal_year=fiscal_year)
+    else:
+        indicators = selectors.indicator_editable_list(user=request.user, fiscal_year=fiscal_year)
+    summary = selectors.quarter_state_summary(indicators=indicators, fiscal_year=fiscal_year)
+    locks = selectors.quarter_lock_map(fiscal_year=fiscal_year)
+    quarters = [
+        {
+            "quarter": q,
+            "label": quarter_long_label(q),
+            "counts": [(s.label, summary[q][s.value]) for s in EntryState],
+            "lock": locks.get(q),
+            "locked": bool(locks.get(q) and locks[q].is_locked),
+        }
+        for q in QUARTERS
+    ]
+    return render(
+        request,
+        "entry/index.html",
+        {
+            "fiscal_year": fiscal_year,
+            "quarters": quarters,
+            "can_enter": roles.is_staff_member(request.user) and roles.user_department_id(request.user),
+            "indicator_count": indicators.count(),
+        },
+    )
+
+
+def _row_is_open(row, locked: bool) -> bool:
+    return not locked and row.due and (row.actual is None or row.actual.state in EDITABLE_STATES)
+
+
+@login_required
+def quarter(request, year: int, quarter: int, indicator_pk: int | None = None):
+    """The entry page: every indicator of the 担当者's department (or just one) with its inputs.
+
+    One POST saves all open rows or none; 提出 saves and submits them."""
+    fiscal_year, quarter = _period(year, quarter)
+    if indicator_pk is not None:
+        indicator = selectors.indicator_get_for_user(user=request.user, pk=indicator_pk)
+        if not selectors.indicator_can_edit(user=request.user, indicator=indicator):
+            selectors.require_staff_entry(request.user)
+            raise PermissionDenied("この指標の実績は入力できません。")
+        indicators = [indicator]
+    else:
+        selectors.require_staff_entry(request.user)
+        indicators = selectors.indicator_editable_list(user=request.user, fiscal_year=fiscal_year)
+    locked = selectors.quarter_is_locked(fiscal_year=fiscal_year, quarter=quarter)
+    rows = selectors.entry_rows(indicators=indicators, fiscal_year=fiscal_year, quarter=quarter)
+    bound = request.method == "POST"
+    if bound and locked:
+        messages.error(request, "この四半期は締め済みのため変更できません。")
+        return redirect(request.path)
+    for row in rows:
+        row.open = _row_is_open(row, locked)
+        row.display = selectors.actual_display(row.actual)
+        row.previous_display = selectors.actual_display(row.previous)
+        row.form = (
+            ActualRowForm(
+                request.POST if bound else None,
+                indicator=row.indicator,
+                fiscal_year=fiscal_year,
+                actual=row.actual,
+            )
+            if row.open
+            else None
+        )
+    if bound:
+        submit = request.POST.get("action") == "submit"
+        open_rows = [r for r in rows if r.open]
+        if all(r.form.is_valid() for r in open_rows):
+            inputs = [
+                services.RowInput(
+                    indicator=r.indicator,
+                    data=r.form.figure_data(),
+                    expected_version=r.form.expected_version(),
+                )
+                for r in open_rows
+            ]
+            try:
+                saved = services.actual_save_many(
+                    user=request.user,
+                    fiscal_year=fiscal_year,
+                    quarter=quarter,
+                    rows=inputs,
+                    submit=submit,
+                    reason="提出" if submit else "下書き保存",
+                )
+            except services.ActualBatchError as batch:
+                by_pk = {r.indicator.pk: r for r in open_rows}
+                for pk, errs in batch.errors.items():
+                    for name, msgs in errs.items():
+                        for msg in msgs:
+                            field = name if name in by_pk[pk].form.fields else None
+                            by_pk[pk].form.add_error(field, msg)
+                messages.error(request, "入力内容に誤りがあります。どの行も保存していません。")
+            except ValidationError as exc:
+                messages.error(request, _error_text(exc) + " どの行も保存していません。")
+            else:
+                if submit:
+                    messages.success(request, f"{len(saved)}件の実績を提出しました。")
+                else:
+                    messages.success(request, f"{len(saved)}件の実績を下書き保存しました。")
+                return redirect(request.path)
+        else:
+            messages.error(request, "入力内容に誤りがあります。どの行も保存していません。")
+    return render(
+        request,
+        "entry/quarter.html",
+        {
+            "fiscal_year": fiscal_year,
+            "quarter": quarter,
+            "quarter_label": quarter_long_label(quarter),
+            "rows": rows,
+            "locked": locked,
+            "any_open": any(r.open for r in rows),
+            "single": indicator_pk is not None,
+        },
+        status=200,
+    )
+
+
+@login_required
+def review(request, year: int, quarter: int):
+    """Every actual of a quarter, drafts included: 承認・差戻し・再開 for 管理者, read-only for 監査担当."""
+    fiscal_year, quarter = _period(year, quarter)
+    selectors.require_reader(request.user)
+    actuals = list(selectors.actual_review_list(fiscal_year=fiscal_year, quarter=quarter))
+    for a in actuals:
+        a.display = selectors.actual_display(a)
+    lock = selectors.quarter_lock_map(fiscal_year=fiscal_year).get(quarter)
+    return render(
+        request,
+        "entry/review.html",
+        {
+            "fiscal_year": fiscal_year,
+            "quarter": quarter,
+            "quarter_label": quarter_long_label(quarter),
+            "actuals": actuals,
+            "lock": lock,
+            "locked": bool(lock and lock.is_locked),
+            "can_review": roles.is_manager(request.user),
+        },
+    )
+
+
+def _review_action(request, pk: int, action: str):
+    actual = selectors.actual_get_for_user(user=request.user, pk=pk)
+    selectors.require_manager(request.user)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    back = reverse("entry:review", args=[actual.fiscal_year.year, actual.quarter])
+    form = (ReasonForm if action != "approve" else VersionForm)(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, f"{actual.indicator.code}: 理由を記入してください（差戻し・再開には理由が必要です）。"
+        )
+        return redirect(back)
+    version = form.cleaned_data.get("version")
+    try:
+        if action == "approve":
+            services.actual_approve(actual=actual, user=request.user, expected_version=version)
+            messages.success(request, f"{actual.indicator.code}を承認しました。")
+        elif action == "return":
+            services.actual_return(
+                actual=actual, user=request.user, reason=form.cleaned_data["reason"], expected_version=version
+            )
+            messages.success(request, f"{actual.indicator.code}を差し戻しました。")
+        else:
+            services.actual_reopen(
+                actual=actual, user=request.user, reason=form.cleaned_data["reason"], expected_version=version
+            )
+            messages.success(request, f"{actual.indicator.code}の承認を取り消し、下書きに戻しました。")
+    except ConcurrentEditError as exc:
+        messages.error(request, services.actual_conflict_message(exc.current))
+    except ValidationError as exc:
+        messages.error(request, f"{actual.indicator.code}: {_error_text(exc)}")
+    return redirect(back)
+
+
+@login_required
+def approve(request, pk: int):
+    return _review_action(request, pk, "approve")
+
+
+@login_required
+def return_(request, pk: int):
+    return _review_action(request, pk, "return")
+
+
+@login_required
+def reopen(request, pk: int):
+    return _review_action(request, pk, "reopen")
+
+
+def _lock_action(request, year: int, quarter: int, locked: bool):
+    fiscal_year, quarter = _period(year, quarter)
+    selectors.require_manager(request.user)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "締め・締め解除の理由を記入してください。")
+    else:
+        try:
+            change = services.quarter_lock if locked else services.quarter_unlock
+            change(
+                fiscal_year=fiscal_year,
+                quarter=quarter,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(
+                request, f"{quarter_long_label(quarter)}を{'締めました' if locked else '締め解除しました'}。"
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+    return redirect(request.POST.get("next") or reverse("entry:review", args=[year, quarter]))
+
+
+@login_required
+def lock(request, year: int, quarter: int):
+    return _lock_action(request, year, quarter, True)
+
+
+@login_required
+def unlock(request, year: int, quarter: int):
+    return _lock_action(request, year, quarter, False)
+
+
+@login_required
+def template_download(request, year: int, quarter: int):
+    """The .xlsx template for a quarter, prefilled with the 担当者's indicators and current values."""
+    fiscal_year, quarter = _period(year, quarter)
+    selectors.require_staff_entry(request.user)
+    content = xlsx_import.template_build(user=request.user, fiscal_year=fiscal_year, quarter=quarter)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"actuals_{year}_Q{quarter}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def upload(request, year: int, quarter: int):
+    """Upload a filled template: every problem listed with row and column; any problem → nothing saved."""
+    fiscal_year, quarter = _period(year, quarter)
+    selectors.require_staff_entry(request.user)
+    result = None
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        result = xlsx_import.actuals_import(
+            user=request.user, fiscal_year=fiscal_year, quarter=quarter, filename=f.name, content=f.read()
+        )
+        if result.ok:
+            messages.success(request, f"Excelから{len(result.saved)}件の実績を下書き保存しました。")
+            return redirect("entry:quarter", year=year, quarter=quarter)
+    status = 400 if request.method == "POST" and (result is None or not result.ok) else 200
+    return render(
+        request,
+        "entry/upload.html",
+        {
+            "fiscal_year": fiscal_year,
+            "quarter": quarter,
+            "quarter_label": quarter_long_label(quarter),
+            "form": form,
+            "result": result,
+            "max_bytes": xlsx_import.max_bytes(),
+        },
+        status=status,
+    )

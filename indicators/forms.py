@@ -1,0 +1,140 @@
+"""Forms for the quarterly entry page, the managers' review actions and the Excel upload.
+
+One ActualRowForm per indicator, prefixed with the indicator's id; the rules themselves live in
+services.actual_figure_errors so the page, the upload and the services cannot disagree."""
+
+from django import forms
+from django.conf import settings
+
+from indicators.models import Actual, Indicator
+from indicators.services import COMMON_FIELDS, actual_figure_errors, kind_fields
+
+Kind = Indicator.Kind
+
+# Labels that say what the numerator and denominator are for kinds where "分子/分母" says too little.
+KIND_LABELS = {
+    Kind.BASELINE: {
+        "numerator": "一者応札・応募件数",
+        "denominator": "競争性のある契約件数",
+        "benchmark_rate": "基準値：第4期中期目標期間の平均比率（%）",
+    },
+    Kind.RATIO: {"numerator": "分子（該当数）", "denominator": "分母（回答数等）"},
+}
+
+
+def _decimal(label: str, max_digits: int = 14) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        max_digits=max_digits,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "class": "num-input"}),
+        error_messages={"invalid": "数値を入力してください（文字は入力できません）。"},
+    )
+
+
+class ActualRowForm(forms.Form):
+    """One indicator's inputs for one quarter; fields that its kind does not use are removed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    value = _decimal("実績値")
+    numerator = _decimal("分子")
+    denominator = _decimal("分母")
+    growth_rate = _decimal("支援先の伸び率（%）", max_digits=9)
+    benchmark_rate = _decimal("実態調査の伸び率（%）", max_digits=9)
+    manual_judgement = forms.ChoiceField(
+        label="判定（判定不能時）", required=False, choices=[("", "―")] + list(Actual.Judgement.choices)
+    )
+    milestone_status = forms.ChoiceField(
+        label="進捗", required=False, choices=[("", "―")] + list(Actual.MilestoneStatus.choices)
+    )
+    as_of = forms.DateField(
+        label="基準日",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%Y/%m/%d"],
+        error_messages={"invalid": "日付は 2024-06-30 の形式で入力してください。"},
+    )
+    note = forms.CharField(
+        label="備考", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    evidence = forms.CharField(
+        label="根拠資料（メモ・リンク）",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, indicator: Indicator, fiscal_year, actual: Actual | None = None, **kwargs):
+        self.indicator, self.fiscal_year, self.actual = indicator, fiscal_year, actual
+        kwargs.setdefault("prefix", f"a{indicator.pk}")
+        if actual is not None and "initial" not in kwargs:
+            kwargs["initial"] = {n: getattr(actual, n) for n in kind_fields(indicator) + COMMON_FIELDS}
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = actual.version if actual is not None else 0
+        keep = set(kind_fields(indicator)) | set(COMMON_FIELDS) | {"version"}
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        for name, label in KIND_LABELS.get(indicator.kind, {}).items():
+            if name in self.fields:
+                self.fields[name].label = label
+        if indicator.kind in (Kind.RATIO, Kind.BASELINE):
+            self.fields["numerator"].widget.attrs["data-ratio"] = "numerator"
+            self.fields["denominator"].widget.attrs["data-ratio"] = "denominator"
+
+    def clean(self):
+        cleaned = super().clean()
+        if any(name in self.errors for name in self.fields):
+            return cleaned
+        for name, messages in actual_figure_errors(
+            indicator=self.indicator, fiscal_year=self.fiscal_year, data=cleaned
+        ).items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+        return cleaned
+
+    def figure_data(self) -> dict:
+        return {n: self.cleaned_data.get(n) for n in self.fields if n != "version"}
+
+    def expected_version(self) -> int:
+        return self.cleaned_data.get("version") or 0
+
+    @property
+    def figure_fields(self):
+        return [self[n] for n in self.fields if n not in ("version", "note", "evidence", "as_of")]
+
+    @property
+    def extra_fields(self):
+        return [self[n] for n in ("as_of", "note", "evidence")]
+
+
+class ReasonForm(forms.Form):
+    """A required written reason (差戻し, 再開, 締め, 締め解除) and the version the page showed."""
+
+    reason = forms.CharField(
+        label="理由",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "理由を記入してください。"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="入力済みのExcelファイル（.xlsx）",
+        error_messages={"required": "ファイルを選んでください。", "empty": "ファイルが空です。"},
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                f"ファイルが大きすぎます（{f.size:,}バイト）。上限は{settings.UPLOAD_MAX_BYTES:,}バイトです。"
+            )
+        return f
