@@ -5,4 +5,5 @@ from measures import views
 app_name = "measures"
 urlpatterns = [
     path("", views.plan_overview, name="overview"),
+    path("chapter/<int:number>/", views.chapter_detail, name="chapter"),
 ]

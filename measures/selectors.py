@@ -1,0 +1,149 @@
+"""Reads of the plan's structure for the plan pages: the outline (chapters → sections → headings → measures,
+with each section's indicators) and the indicators as published.
+
+The outline is assembled in Python from one query per table, so a page costs the same number of queries
+whatever the number of chapters, headings, measures or indicators."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from indicators.models import Indicator
+from measures.models import Chapter, Heading, Measure, PlanDocument, Section
+
+
+@dataclass
+class HeadingNode:
+    heading: Heading
+    measures: list[Measure] = field(default_factory=list)
+    children: list["HeadingNode"] = field(default_factory=list)
+
+
+@dataclass
+class SectionNode:
+    section: Section
+    measures: list[Measure] = field(default_factory=list)  # bullets not under any heading
+    headings: list[HeadingNode] = field(default_factory=list)  # level-1 headings, ① headings inside
+    indicators: list[Indicator] = field(default_factory=list)
+    measure_count: int = 0
+
+
+@dataclass
+class ChapterNode:
+    chapter: Chapter
+    measures: list[Measure] = field(default_factory=list)  # bullets of chapters without sections (V–VIII)
+    sections: list[SectionNode] = field(default_factory=list)
+    measure_count: int = 0
+
+
+@dataclass
+class PlanOutline:
+    plan: PlanDocument
+    chapters: list[ChapterNode]
+    measure_count: int
+    indicator_count: int
+    numeric_target_count: int
+    reference_count: int
+
+
+def plan_get(*, fiscal_year: int | None = None) -> PlanDocument:
+    """The plan of the given fiscal year (Western year), or the latest plan; 404 when there is none."""
+    qs = PlanDocument.objects.select_related("fiscal_year").prefetch_related("revisions")
+    if fiscal_year is not None:
+        qs = qs.filter(fiscal_year__year=fiscal_year)
+    plan = qs.order_by("-fiscal_year__year").first()
+    if plan is None:
+        raise Http404("計画が読み込まれていません。")
+    return plan
+
+
+def plan_indicator_list(*, plan: PlanDocument) -> QuerySet[Indicator]:
+    """The plan's indicators with what the list and outline show (pillar, chapter, department, parent)
+    joined in one query."""
+    return (
+        Indicator.objects.filter(plan=plan)
+        .select_related("section__chapter", "department", "parent")
+        .order_by("order")
+    )
+
+
+def plan_indicator_get(*, pk: int) -> Indicator:
+    """One indicator with its pillar, department, parent, sub-targets and linked measures (4 queries)."""
+    qs = Indicator.objects.select_related(
+        "plan__fiscal_year", "section__chapter", "department", "parent"
+    ).prefetch_related(
+        Prefetch("sub_targets", queryset=Indicator.objects.order_by("order")),
+        Prefetch(
+            "measures",
+            queryset=Measure.objects.select_related("chapter", "section", "heading__parent").order_by(
+                "order"
+            ),
+        ),
+    )
+    try:
+        return qs.get(pk=pk)
+    except Indicator.DoesNotExist:
+        raise Http404("指標が見つかりません。") from None
+
+
+def plan_outline(*, plan: PlanDocument, chapter_number: int | None = None) -> PlanOutline:
+    """The plan as a tree for reading: every chapter (or one), its sections, headings and measures in the
+    plan's order, and each section's indicators (sub-targets right after their parent)."""
+    chapters_qs = Chapter.objects.filter(plan=plan).order_by("number")
+    sections_qs = Section.objects.filter(chapter__plan=plan).order_by("number")
+    headings_qs = Heading.objects.filter(section__chapter__plan=plan).order_by("order")
+    measures_qs = Measure.objects.filter(plan=plan).order_by("order")
+    indicators_qs = plan_indicator_list(plan=plan)
+    if chapter_number is not None:
+        chapters_qs = chapters_qs.filter(number=chapter_number)
+        sections_qs = sections_qs.filter(chapter__number=chapter_number)
+        headings_qs = headings_qs.filter(section__chapter__number=chapter_number)
+        measures_qs = measures_qs.filter(chapter__number=chapter_number)
+        indicators_qs = indicators_qs.filter(section__chapter__number=chapter_number)
+
+    chapter_nodes = {c.pk: ChapterNode(c) for c in chapters_qs}
+    if chapter_number is not None and not chapter_nodes:
+        raise Http404("章が見つかりません。")
+    section_nodes = {}
+    for s in sections_qs:
+        node = SectionNode(s)
+        section_nodes[s.pk] = node
+        chapter_nodes[s.chapter_id].sections.append(node)
+        s.chapter = chapter_nodes[s.chapter_id].chapter  # no extra query for section.chapter in templates
+    heading_nodes = {}
+    for h in headings_qs:
+        heading_nodes[h.pk] = HeadingNode(h)
+    for node in heading_nodes.values():
+        h = node.heading
+        if h.parent_id:
+            heading_nodes[h.parent_id].children.append(node)
+        else:
+            section_nodes[h.section_id].headings.append(node)
+    measures = list(measures_qs)
+    for m in measures:
+        chapter_nodes[m.chapter_id].measure_count += 1
+        if m.heading_id:
+            heading_nodes[m.heading_id].measures.append(m)
+        elif m.section_id:
+            section_nodes[m.section_id].measures.append(m)
+        else:
+            chapter_nodes[m.chapter_id].measures.append(m)
+        if m.section_id:
+            section_nodes[m.section_id].measure_count += 1
+    indicators = list(indicators_qs)
+    children: dict[int, list[Indicator]] = {}
+    for i in indicators:
+        if i.parent_id:
+            children.setdefault(i.parent_id, []).append(i)
+    for i in indicators:
+        if not i.parent_id:
+            section_nodes[i.section_id].indicators.extend([i, *children.get(i.pk, [])])
+    return PlanOutline(
+        plan=plan,
+        chapters=list(chapter_nodes.values()),
+        measure_count=len(measures),
+        indicator_count=len(indicators),
+        numeric_target_count=sum(1 for i in indicators if i.category == Indicator.Category.MAIN),
+        reference_count=sum(1 for i in indicators if i.category == Indicator.Category.REFERENCE),
+    )
