@@ -97,6 +97,16 @@ class BudgetColumn(models.Model):
         parts = [p for p in (self.segment, self.ledger) if p]
         return " / ".join(parts) or "合計"
 
+    @property
+    def is_total_role(self) -> bool:
+        return self.role in (self.Role.SEGMENT_TOTAL, self.Role.GRAND_TOTAL)
+
+    @property
+    def label(self) -> str:
+        if self.role == self.Role.GRAND_TOTAL:
+            return "合計"
+        return f"{self.segment}（{self.ledger}）" if self.ledger else self.segment
+
 
 class BudgetRow(models.Model):
     class Role(models.TextChoices):

@@ -515,3 +515,64 @@ __all__ = [
     "budget_table_list",
     "grid_reconciliation",
 ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Access to execution lines (who may see and enter which 予算計画 line)
+
+
+def execution_column_can_edit(*, user, column: BudgetColumn) -> bool:
+    """A 担当者 enters 執行額 for the 経理 / 業務 columns of their own department (never a 合計 column)."""
+    from smrj_plan import roles
+
+    department_id = roles.user_department_id(user)
+    return (
+        roles.is_staff_member(user)
+        and department_id is not None
+        and column.department_id == department_id
+        and column.role not in (BudgetColumn.Role.SEGMENT_TOTAL, BudgetColumn.Role.GRAND_TOTAL)
+        and column.table.kind == BudgetTable.Kind.BUDGET
+    )
+
+
+def execution_column_can_read(*, user, column: BudgetColumn) -> bool:
+    """管理者・監査担当 read every line; a 担当者 only their department's."""
+    from smrj_plan import roles
+
+    if roles.can_read_all(user):
+        return True
+    department_id = roles.user_department_id(user)
+    return roles.is_staff_member(user) and department_id is not None and column.department_id == department_id
+
+
+def execution_line_get_for_user(*, user, row_pk: int, column_pk: int) -> tuple[BudgetRow, BudgetColumn]:
+    """The 予算計画 item row and entry column if the user may read that line, else Http404."""
+    from django.http import Http404
+
+    column = (
+        BudgetColumn.objects.select_related("table__fiscal_year", "table__account", "department")
+        .filter(pk=column_pk, table__kind=BudgetTable.Kind.BUDGET)
+        .first()
+    )
+    row = BudgetRow.objects.filter(pk=row_pk, role=BudgetRow.Role.ITEM).first()
+    if column is None or row is None or row.table_id != column.table_id or column.is_total_role:
+        raise Http404("予算の行が見つかりません。")
+    if not execution_column_can_read(user=user, column=column):
+        raise Http404("予算の行が見つかりません。")
+    return row, column
+
+
+def execution_get_for_user(*, user, pk: int) -> BudgetExecution:
+    """An executed amount the user may read (through its column), else Http404."""
+    from django.http import Http404
+
+    execution = (
+        BudgetExecution.objects.select_related(
+            "row", "column__table__fiscal_year", "column__table__account", "updated_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if execution is None or not execution_column_can_read(user=user, column=execution.column):
+        raise Http404("執行額が見つかりません。")
+    return execution

@@ -1,7 +1,362 @@
+"""Budget pages: the 18 published tables, the summary across 勘定, the reconciliation and budget execution.
+
+Views stay thin: reads through selectors, writes through services. Anyone signed in reads the published tables
+(they are public plan figures); execution lines are shown by role (a 担当者 sees their department's)."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from budgets import selectors, services
+from budgets.models import Account, BudgetTable
+from indicators.models import QuarterLock
+from measures.models import FiscalYear
+from measures.periods import QUARTERS, quarter_label, quarter_long_label
+from smrj_plan import roles
+from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState
+
+
+def _fiscal_year() -> FiscalYear:
+    fiscal_year = FiscalYear.objects.filter(budget_tables__isnull=False).order_by("-year").first()
+    if fiscal_year is None:
+        raise Http404("予算表が読み込まれていません。")
+    return fiscal_year
+
+
+def _kind(kind: str) -> str:
+    if kind not in BudgetTable.Kind.values:
+        raise Http404("予算表の種類が見つかりません。")
+    return kind
 
 
 @login_required
 def index(request):
-    return render(request, "placeholder.html", {"title": "予算"})
+    """Tables by plan kind × 勘定, the 予算計画 summary across 勘定 and the reconciliation counts."""
+    fiscal_year = _fiscal_year()
+    tables = selectors.budget_table_list(fiscal_year=fiscal_year.year)
+    accounts = list(Account.objects.filter(tables__fiscal_year=fiscal_year).distinct().order_by("order"))
+    items = selectors.budget_reconciliation_list(fiscal_year=fiscal_year.year)
+    counts = {}
+    for item in items:
+        entry = counts.setdefault((item.kind, item.account_code), {"rounding": 0, "error": 0})
+        entry[item.severity] += 1
+    by_key = {(t.kind, t.account.code): t for t in tables}
+    matrix = []
+    for kind in selectors.KIND_ORDER:
+        cells = []
+        for account in accounts:
+            table = by_key.get((kind, account.code))
+            cells.append({"table": table, "account": account, "counts": counts.get((kind, account.code))})
+        matrix.append(
+            {
+                "kind": kind,
+                "label": BudgetTable.Kind(kind).label,
+                "attachment": BudgetTable.ATTACHMENT[kind],
+                "cells": cells,
+            }
+        )
+    summary = selectors.budget_summary_list(fiscal_year=fiscal_year.year)
+    return render(
+        request,
+        "budgets/index.html",
+        {
+            "fiscal_year": fiscal_year,
+            "accounts": accounts,
+            "matrix": matrix,
+            "summary": summary,
+            "rounding_count": sum(1 for i in items if i.severity == "rounding"),
+            "error_count": sum(1 for i in items if i.severity == "error"),
+            "tolerance": selectors.ROUNDING_TOLERANCE,
+        },
+    )
+
+
+@login_required
+def table(request, kind: str, account: str):
+    """One table in its published layout; totals that do not add up are marked with their difference."""
+    fiscal_year = _fiscal_year()
+    try:
+        grid = selectors.budget_grid_get(fiscal_year=fiscal_year.year, kind=_kind(kind), account_code=account)
+    except BudgetTable.DoesNotExist:
+        raise Http404("予算表が見つかりません。") from None
+    issues = {}
+    for item in selectors.grid_reconciliation(grid):
+        previous = issues.get((item.row_order, item.column_order))
+        if previous is None or abs(item.difference) > abs(previous.difference):
+            issues[(item.row_order, item.column_order)] = item
+    rows = [
+        {
+            "row": row,
+            "cells": [
+                {"cell": cell, "issue": issues.get((row.order, cell.column_order))} for cell in row.cells
+            ],
+        }
+        for row in grid.rows
+    ]
+    return render(
+        request,
+        "budgets/table.html",
+        {"fiscal_year": fiscal_year, "grid": grid, "rows": rows, "issue_count": len(issues)},
+    )
+
+
+@login_required
+def reconciliation(request):
+    """Every published total that is not the sum of its parts, per table (errors in red, 端数差異 in amber)."""
+    fiscal_year = _fiscal_year()
+    items = selectors.budget_reconciliation_list(fiscal_year=fiscal_year.year)
+    groups = []
+    for table in selectors.budget_table_list(fiscal_year=fiscal_year.year):
+        table_items = [i for i in items if i.kind == table.kind and i.account_code == table.account.code]
+        groups.append({"table": table, "items": table_items})
+    return render(
+        request,
+        "budgets/reconciliation.html",
+        {
+            "fiscal_year": fiscal_year,
+            "groups": groups,
+            "total": len(items),
+            "rounding_count": sum(1 for i in items if i.severity == "rounding"),
+            "error_count": sum(1 for i in items if i.severity == "error"),
+            "tolerance": selectors.ROUNDING_TOLERANCE,
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Budget execution
+
+
+def _account(code: str) -> Account:
+    try:
+        return Account.objects.get(code=code)
+    except Account.DoesNotExist:
+        raise Http404("勘定が見つかりません。") from None
+
+
+def _department_filter(user) -> int | None:
+    """None for readers of everything; the 担当者's department otherwise (-1: sees no line)."""
+    if roles.can_read_all(user):
+        return None
+    if roles.is_staff_member(user) and roles.user_department_id(user) is not None:
+        return roles.user_department_id(user)
+    return -1
+
+
+def _quarter(value) -> int | None:
+    try:
+        quarter = int(value)
+    except (TypeError, ValueError):
+        return None
+    return quarter if quarter in QUARTERS else None
+
+
+@login_required
+def execution(request, account: str):
+    """予算額 | 執行額 Q1–Q4 | 累計 | 差額 | 執行率 | 備考 for one 勘定, with the entry form of a quarter for the
+    担当者 and the review actions for the 管理者."""
+    fiscal_year = _fiscal_year()
+    account_obj = _account(account)
+    try:
+        summary = selectors.budget_execution_summary(
+            fiscal_year=fiscal_year.year, account_code=account, department_id=_department_filter(request.user)
+        )
+    except BudgetTable.DoesNotExist:
+        raise Http404("予算計画が見つかりません。") from None
+    locks = {
+        lock.quarter: lock for lock in QuarterLock.objects.filter(fiscal_year=fiscal_year, is_locked=True)
+    }
+    quarter = _quarter(request.GET.get("quarter")) or 1
+    can_enter = roles.is_staff_member(request.user) and roles.user_department_id(request.user) is not None
+    entry_lines = []
+    if can_enter:
+        for line in summary.lines:
+            entry = line.entries.get(quarter)
+            entry_lines.append(
+                {
+                    "line": line,
+                    "entry": entry,
+                    "editable": quarter not in locks and (entry is None or entry.state in EDITABLE_STATES),
+                    "name": f"{line.row_pk}-{line.column_pk}",
+                }
+            )
+    review = []
+    if roles.can_read_all(request.user):
+        for line in summary.lines:
+            for q, entry in sorted(line.entries.items()):
+                if entry.state != EntryState.DRAFT or roles.is_auditor(request.user):
+                    review.append({"line": line, "quarter": q, "entry": entry})
+    sections = []
+    for label, lines in summary.sections:
+        shown = [ln for ln in lines if ln.budget is not None or ln.entries]
+        totals = {
+            "budget": sum((ln.budget or 0 for ln in lines), 0),
+            "quarters": [sum((ln.approved.get(q, 0) for ln in lines), 0) for q in QUARTERS],
+            "executed": sum((ln.executed for ln in lines), 0),
+            "pending": sum((ln.pending_total for ln in lines), 0),
+        }
+        totals["difference"] = totals["executed"] - totals["budget"]
+        sections.append({"label": label, "lines": shown, "hidden": len(lines) - len(shown), "totals": totals})
+    return render(
+        request,
+        "budgets/execution.html",
+        {
+            "fiscal_year": fiscal_year,
+            "account": account_obj,
+            "accounts": Account.objects.filter(tables__kind=BudgetTable.Kind.BUDGET)
+            .distinct()
+            .order_by("order"),
+            "summary": summary,
+            "sections": sections,
+            "quarters": [{"number": q, "label": quarter_label(q), "locked": q in locks} for q in QUARTERS],
+            "quarter": quarter,
+            "quarter_label": quarter_long_label(quarter),
+            "quarter_locked": quarter in locks,
+            "can_enter": can_enter,
+            "entry_lines": entry_lines,
+            "review": review,
+            "errors": {},
+        },
+    )
+
+
+@login_required
+@require_POST
+def execution_save(request, account: str, quarter: int):
+    """Save (or save and submit) a quarter's amounts for the 担当者's lines: all lines or none."""
+    fiscal_year = _fiscal_year()
+    _account(account)
+    if quarter not in QUARTERS:
+        raise Http404("四半期は1〜4です。")
+    if not (roles.is_staff_member(request.user) and roles.user_department_id(request.user) is not None):
+        raise PermissionDenied("執行額を入力できるのは部署に所属する担当者だけです。")
+    summary = selectors.budget_execution_summary(
+        fiscal_year=fiscal_year.year,
+        account_code=account,
+        department_id=roles.user_department_id(request.user),
+    )
+    from budgets.models import BudgetColumn, BudgetRow
+
+    rows = {r.pk: r for r in BudgetRow.objects.filter(table_id=summary.table_id)}
+    columns = {
+        c.pk: c
+        for c in BudgetColumn.objects.filter(table_id=summary.table_id).select_related("table__fiscal_year")
+    }
+    lines = []
+    for line in summary.lines:
+        name = f"{line.row_pk}-{line.column_pk}"
+        if f"amount-{name}" not in request.POST:
+            continue
+        entry = line.entries.get(quarter)
+        if entry is not None and entry.state not in EDITABLE_STATES:
+            continue
+        version = request.POST.get(f"version-{name}", "")
+        lines.append(
+            services.ExecutionInput(
+                row=rows[line.row_pk],
+                column=columns[line.column_pk],
+                text=request.POST.get(f"amount-{name}", ""),
+                note=request.POST.get(f"note-{name}", ""),
+                expected_version=int(version) if version.isdigit() else None,
+            )
+        )
+    url = reverse("budgets:execution", args=[account]) + f"?quarter={quarter}"
+    try:
+        saved = services.execution_save_many(
+            user=request.user, quarter=quarter, lines=lines, submit="submit" in request.POST
+        )
+    except services.ExecutionBatchError as exc:
+        labels = {(ln.row_pk, ln.column_pk): f"{ln.row_label}（{ln.column_label}）" for ln in summary.lines}
+        for key, errors in exc.errors.items():
+            messages.error(request, f"{labels.get(key, '')}：{' '.join(errors)}")
+        messages.warning(request, "誤りのある行があるため、何も保存していません。")
+        return redirect(url)
+    action = "保存して提出しました" if "submit" in request.POST else "下書き保存しました"
+    messages.success(request, f"{quarter_label(quarter)}の執行額を{len(saved)}件{action}。")
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def execution_action(request, pk: int):
+    """提出 (担当者) or 承認・差戻し・再開 (管理者) of one executed amount."""
+    entry = selectors.execution_get_for_user(user=request.user, pk=pk)
+    action = request.POST.get("action", "")
+    reason = request.POST.get("reason", "")
+    version = request.POST.get("version", "")
+    expected = int(version) if version.isdigit() else None
+    handlers = {
+        "submit": lambda: services.execution_submit(
+            execution=entry, user=request.user, expected_version=expected
+        ),
+        "approve": lambda: services.execution_approve(
+            execution=entry, user=request.user, expected_version=expected
+        ),
+        "return": lambda: services.execution_return(
+            execution=entry, user=request.user, reason=reason, expected_version=expected
+        ),
+        "reopen": lambda: services.execution_reopen(
+            execution=entry, user=request.user, reason=reason, expected_version=expected
+        ),
+    }
+    if action not in handlers:
+        raise Http404("操作が見つかりません。")
+    url = reverse("budgets:execution", args=[entry.column.table.account.code]) + f"?quarter={entry.quarter}"
+    try:
+        handlers[action]()
+    except ConcurrentEditError as exc:
+        messages.error(request, services.execution_conflict_message(exc.current))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        labels = {"submit": "提出", "approve": "承認", "return": "差戻し", "reopen": "再開"}
+        messages.success(
+            request,
+            f"{entry.row.label}（{entry.column.label}）{quarter_label(entry.quarter)}を{labels[action]}しました。",
+        )
+    return redirect(url)
+
+
+@login_required
+def execution_history(request, pk: int):
+    """Who changed an executed amount, when, from what to what, and why."""
+    entry = selectors.execution_get_for_user(user=request.user, pk=pk)
+    records = list(entry.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    changes = []
+    for record, older in zip(records, records[1:] + [None], strict=True):
+        changes.append(
+            {
+                "record": record,
+                "old_amount": older.amount if older else None,
+                "old_state": older.get_state_display() if older else "",
+            }
+        )
+    return render(request, "budgets/execution_history.html", {"entry": entry, "changes": changes})
+
+
+@login_required
+def execution_line(request, row: int, column: int):
+    """One 予算計画 line × column: 予算額 and each quarter's entry with its state (404 for another 部署's line)."""
+    row_obj, column_obj = selectors.execution_line_get_for_user(
+        user=request.user, row_pk=row, column_pk=column
+    )
+    budget = row_obj.cells.filter(column=column_obj).values_list("amount", flat=True).first()
+    entries = {
+        e.quarter: e for e in row_obj.executions.filter(column=column_obj).select_related("updated_by")
+    }
+    quarters = [{"number": q, "label": quarter_long_label(q), "entry": entries.get(q)} for q in QUARTERS]
+    return render(
+        request,
+        "budgets/execution_line.html",
+        {
+            "row": row_obj,
+            "column": column_obj,
+            "budget": budget,
+            "quarters": quarters,
+            "can_edit": selectors.execution_column_can_edit(user=request.user, column=column_obj),
+        },
+    )

@@ -35,3 +35,28 @@ def million(amount, places=0):
     except (TypeError, ValueError):
         places = 0
     return format_million(amount, places)
+
+
+def format_million_exact(amount: Decimal | int | None, places: int = 3) -> str:
+    """Like format_million with up to `places` decimals, trailing zeros dropped: 12.500 → 「12.5」, 3.000 → 「3」.
+
+    For 執行額, entered to 千円 (0.001 百万円)."""
+    text = format_million(amount, places)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+@register.filter(name="million_exec")
+def million_exec(amount):
+    """{{ execution.amount|million_exec }} → 「1,234.5」「△12」「-」."""
+    return format_million_exact(amount)
+
+
+@register.filter(name="get_entry")
+def get_entry(mapping, key):
+    """{{ line.entries|get_entry:quarter }}: a dict item by key, or None."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
