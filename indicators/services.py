@@ -206,6 +206,7 @@ def actual_save(
                 return None
             actual = Actual(indicator=indicator, fiscal_year=fiscal_year, quarter=quarter, **cleaned)
         actual.updated_by = user
+        actual._history_user = user
         actual._change_reason = reason
         actual.full_clean(validate_unique=False, validate_constraints=False)
         try:
@@ -379,6 +380,7 @@ def _quarter_set_lock(
         lock.reason = reason.strip()
         lock.changed_by = user
         lock._change_reason = reason.strip()
+        lock._history_user = user
         lock.full_clean()
         lock.save()
     return lock

@@ -119,6 +119,8 @@ def transition(entry, *, to_state: str, user, reason: str = "", now=None) -> Non
     entry.state = to_state
     entry.version += 1
     entry.updated_by = user
+    # simple_history records the request's user only inside a request; services and commands name it here.
+    entry._history_user = user
     entry._change_reason = reason.strip() or {
         EntryState.SUBMITTED: "提出",
         EntryState.APPROVED: "承認",
