@@ -1,0 +1,188 @@
+"""Cell factories shared by every sheet: one font, the number formats, and the text writer that keeps user text
+from ever being read as a formula.
+
+The workbook is written in openpyxl's write-only mode, so cells are created here (WriteOnlyCell) with their
+style and appended row by row; nothing of a sheet stays in memory once its rows are written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from copy import copy
+from decimal import Decimal
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+FONT_NAME = "游ゴシック"
+# 百万円 amounts as published: 1,234 / △1,234 / a zero shows 「-」 only if it was published as 0 — see amount().
+AMOUNT_FORMAT = '#,##0;"△"#,##0;"-"'
+# Computed figures (sums, differences, executed amounts): △ for negatives like the plan, but a real 0 shows 0.
+SIGNED_FORMAT = '#,##0;"△"#,##0;0'
+SIGNED_DECIMAL_FORMAT = '#,##0.000;"△"#,##0.000;0'
+COUNT_FORMAT = "#,##0.##"
+PERCENT_FORMAT = '0.0"%"'  # values are stored as percentages (75.0 means 75.0 %), as the plan writes them
+RATE_FORMAT = '0.0"%"'
+DATETIME_FORMAT = "yyyy/mm/dd hh:mm:ss"
+
+# Characters that make Excel (or LibreOffice) treat a typed value as a formula or a DDE command,
+# plus the control characters OWASP lists for CSV/XLSX injection.
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
+
+_thin = Side(style="thin", color="999999")
+BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+BAND_FILL = PatternFill("solid", fgColor="EEF1F5")
+TOTAL_FILL = PatternFill("solid", fgColor="F6F6F6")
+ERROR_FONT_COLOR = "C00000"
+
+
+def font(*, bold: bool = False, size: float = 10, color: str | None = None) -> Font:
+    return Font(name=FONT_NAME, bold=bold, size=size, color=color)
+
+
+def _cell(ws, value, key: tuple, build) -> WriteOnlyCell:
+    """A cell carrying the style `key`. Building openpyxl style objects (and hashing them into the workbook's
+    style tables) costs far more than writing a cell, so each distinct style is built once per workbook and
+    its style array is copied onto every later cell."""
+    cache = ws.parent.__dict__.setdefault("_report_style_cache", {})
+    style = cache.get(key)
+    if style is None:
+        prototype = WriteOnlyCell(ws)
+        build(prototype)
+        style = cache[key] = prototype._style
+    cell = WriteOnlyCell(ws, value=value)
+    cell._style = copy(style)
+    return cell
+
+
+def needs_quote(value: str) -> bool:
+    """True when Excel would read the text as something other than text (formula, DDE, control char)."""
+    return bool(value) and (value.startswith(_FORMULA_TRIGGERS) or ord(value[0]) < 32)
+
+
+def text(
+    ws, value, *, bold=False, size=10, fill=None, indent=0, wrap=False, align=None, border=True, color=None
+):
+    """A text cell. Any value starting with = + - @ or a control character is stored as a plain string with
+    the quotePrefix style, so Excel shows it literally and never evaluates it."""
+    value = "" if value is None else str(value)
+
+    def build(cell):
+        cell.font = font(bold=bold, size=size, color=color)
+        cell.alignment = Alignment(
+            horizontal=align, vertical="center" if not wrap else "top", indent=indent, wrap_text=wrap
+        )
+        if fill is not None:
+            cell.fill = fill
+        if border:
+            cell.border = BORDER
+
+    key = ("text", bold, size, id(fill), indent, wrap, align, border, color)
+    cell = _cell(ws, value, key, build)
+    if needs_quote(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def number(ws, value, *, fmt=COUNT_FORMAT, bold=False, fill=None, color=None):
+    """A numeric cell (Decimal stays exact in the file); None gives an empty bordered cell."""
+    if value is not None and not isinstance(value, (int, Decimal, float)):
+        raise TypeError(f"number() expects a number, got {value!r}")
+
+    def build(cell):
+        cell.font = font(bold=bold, color=color)
+        cell.number_format = fmt
+        cell.alignment = Alignment(horizontal="right", vertical="center")
+        cell.border = BORDER
+        if fill is not None:
+            cell.fill = fill
+
+    return _cell(ws, value, ("number", fmt, bold, id(fill), color), build)
+
+
+def amount(ws, value, *, bold=False, fill=None):
+    """A published 百万円 amount. A published 「-」 (None, no amount) is written as the text 「-」 right-aligned:
+    it is not 0, so it must not be a number a SUM would count, and an auditor filtering for 0 must not find it."""
+    if value is None:
+        return text(ws, "-", bold=bold, fill=fill, align="right")
+    return number(ws, value, fmt=AMOUNT_FORMAT, bold=bold, fill=fill)
+
+
+def when(ws, value: dt.datetime | None):
+    """A datetime cell in Japan time (Excel has no time zones; the header says 日本時間)."""
+    if value is None:
+        return text(ws, "")
+    from django.utils import timezone
+
+    local = timezone.localtime(value).replace(tzinfo=None)
+
+    def build(cell):
+        cell.font = font()
+        cell.number_format = DATETIME_FORMAT
+        cell.border = BORDER
+        cell.alignment = Alignment(vertical="center")
+
+    return _cell(ws, local, ("when",), build)
+
+
+def header(ws, value, *, wrap=True):
+    return text(ws, value, bold=True, fill=HEADER_FILL, align="center", wrap=wrap)
+
+
+def blank(ws, *, fill=None, border=True):
+    def build(cell):
+        cell.font = font()
+        if fill is not None:
+            cell.fill = fill
+        if border:
+            cell.border = BORDER
+
+    return _cell(ws, None, ("blank", id(fill), border), build)
+
+
+def set_widths(ws, widths: list[float]) -> None:
+    """Column widths must be set before the first row is appended in write-only mode."""
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+
+
+def print_setup(ws, *, title_rows: str | None, landscape: bool = True) -> None:
+    """A4, landscape, fit to one page wide (as many pages tall as needed), title rows repeated on each page."""
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def merge(ws, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+    if (first_row, first_col) == (last_row, last_col):
+        return
+    ws.merged_cells.add(f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}")
+
+
+def _display_width(value: str) -> float:
+    """Approximate width in Excel column units: full-width (Japanese) characters count about twice."""
+    return sum(1.0 if ord(ch) < 0x2000 or 0xFF61 <= ord(ch) <= 0xFF9F else 1.9 for ch in value)
+
+
+def lines_needed(value: str, width: float) -> int:
+    """How many lines a wrapped text needs in a column of `width` (neither Excel nor LibreOffice reliably sizes
+    rows of a generated file, so rows with wrapped text get an explicit height)."""
+    if not value:
+        return 1
+    usable = max(width - 1.5, 1.0)
+    return sum(max(1, -(-int(_display_width(part) + 0.999) // int(usable))) for part in value.split("\n"))
+
+
+def set_row_height(ws, row_number: int, lines: int) -> None:
+    """Must be called before the row is appended (write-only mode writes each row's attributes with it)."""
+    if lines > 1:
+        ws.row_dimensions[row_number].height = 14 * lines + 3

@@ -1,0 +1,305 @@
+"""変更履歴: every change to actuals, executed amounts, final ratings and quarter locks of the year, oldest first.
+
+The four simple_history tables are read as plain value tuples with `.iterator(chunk_size=…)` and merged by time;
+each record is compared with the previous record of the same object, so only one snapshot per object is held,
+never the whole history."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+
+from budgets.models import BudgetColumn, BudgetExecution, BudgetRow
+from indicators.models import Actual, FinalRating, Indicator, QuarterLock
+from measures.periods import quarter_label
+from smrj_plan.workflow import EntryState
+
+from . import cells
+from .context import ExportContext
+
+CHUNK = 2000
+HEADERS = [
+    "日時（日本時間）",
+    "操作者",
+    "区分",
+    "対象",
+    "四半期",
+    "操作",
+    "項目",
+    "変更前",
+    "変更後",
+    "状態",
+    "理由",
+]
+WIDTHS = [19, 16, 9, 56, 10, 7, 18, 16, 16, 10, 40]
+OPERATION = {"+": "新規", "~": "変更", "-": "削除"}
+
+# Fields whose changes an auditor needs to see, per history table (bookkeeping columns left out).
+ACTUAL_FIELDS = [
+    "value",
+    "numerator",
+    "denominator",
+    "growth_rate",
+    "benchmark_rate",
+    "milestone_status",
+    "manual_judgement",
+    "as_of",
+    "evidence",
+    "note",
+    "state",
+    "review_comment",
+]
+EXECUTION_FIELDS = ["amount", "note", "state", "review_comment"]
+RATING_FIELDS = ["grade", "reason"]
+LOCK_FIELDS = ["is_locked", "reason"]
+USER_TEXT_FIELDS = {"evidence", "note", "review_comment", "reason"}
+
+
+def _existing(model, names: list[str]) -> list[str]:
+    present = {f.name for f in model._meta.fields}
+    return [n for n in names if n in present]
+
+
+def _labels(model, names):
+    return {n: str(model._meta.get_field(n).verbose_name) for n in names}
+
+
+def _choice_labels(model, names):
+    out = {}
+    for n in names:
+        field = model._meta.get_field(n)
+        if field.choices:
+            out[n] = {k: str(v) for k, v in field.flatchoices}
+    return out
+
+
+class _Source:
+    """One history table: its queryset, how to label the object, and the fields to compare."""
+
+    def __init__(self, *, kind, model, queryset, fields, target, quarter_of, state_of, order):
+        self.kind = kind
+        self.model = model
+        self.fields = _existing(model, fields)
+        self.labels = _labels(model, self.fields)
+        self.choices = _choice_labels(model, self.fields)
+        self.queryset = queryset
+        self.target = target
+        self.quarter_of = quarter_of
+        self.state_of = state_of
+        self.order = order
+
+    def events(self) -> Iterator[tuple]:
+        columns = [
+            "history_date",
+            "history_id",
+            "history_type",
+            "history_user_id",
+            "history_change_reason",
+            "id",
+        ]
+        columns += self._extra_columns()
+        columns += self._value_columns()
+        rows = (
+            self.queryset.order_by("history_date", "history_id")
+            .values_list(*columns)
+            .iterator(chunk_size=CHUNK)
+        )
+        previous: dict[int, dict] = {}
+        n_fixed = 6 + len(self._extra_columns())
+        for row in rows:
+            date, hid, htype, user_id, reason, obj_id = row[:6]
+            extra = row[6:n_fixed]
+            snapshot = dict(zip(self._value_columns(), row[n_fixed:], strict=True))
+            before = previous.get(obj_id)
+            if htype == "-":
+                previous.pop(obj_id, None)
+            else:
+                previous[obj_id] = snapshot
+            changes = []
+            for name in self.fields:
+                old = before.get(name) if before else None
+                new = snapshot.get(name) if htype != "-" else None
+                if htype == "-":
+                    old = snapshot.get(name)
+                if _norm(old) != _norm(new):
+                    changes.append((name, old, new))
+            yield (date, self.order, hid), (self, htype, user_id, reason, extra, snapshot, changes)
+
+    def _extra_columns(self):
+        return []
+
+    def _value_columns(self):
+        return self.fields
+
+
+class _ActualSource(_Source):
+    def _extra_columns(self):
+        return ["indicator_id", "quarter"]
+
+
+class _ExecutionSource(_Source):
+    def _extra_columns(self):
+        return ["row_id", "column_id", "quarter"]
+
+
+class _RatingSource(_Source):
+    def _extra_columns(self):
+        return ["indicator_id"]
+
+
+class _LockSource(_Source):
+    def _extra_columns(self):
+        return ["quarter"]
+
+
+def _norm(value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return value.normalize()
+    return value
+
+
+def _sources(ctx: ExportContext) -> list[_Source]:
+    fy = ctx.fiscal_year
+    indicators = {
+        pk: f"{code} {name}"
+        for pk, code, name in Indicator.objects.filter(plan=ctx.plan).values_list("id", "code", "name")
+    }
+    rows = {
+        pk: (account, kind, label)
+        for pk, account, kind, label in BudgetRow.objects.filter(table__fiscal_year=fy).values_list(
+            "id", "table__account__name", "table__kind", "label"
+        )
+    }
+    columns = {c.pk: str(c) for c in BudgetColumn.objects.filter(table__fiscal_year=fy)}
+    state_labels = dict(EntryState.choices)
+
+    def actual_target(extra):
+        return indicators.get(extra[0], f"指標#{extra[0]}")
+
+    def execution_target(extra):
+        account, _kind, label = rows.get(extra[0], ("", "", f"行#{extra[0]}"))
+        return f"{account} 予算計画 {label}／{columns.get(extra[1], '')}"
+
+    return [
+        _ActualSource(
+            kind="実績",
+            model=Actual,
+            queryset=Actual.history.filter(fiscal_year_id=fy.pk),
+            fields=ACTUAL_FIELDS,
+            target=actual_target,
+            quarter_of=lambda extra: extra[1],
+            state_of=lambda snap: state_labels.get(snap.get("state"), ""),
+            order=0,
+        ),
+        _ExecutionSource(
+            kind="執行額",
+            model=BudgetExecution,
+            queryset=BudgetExecution.history.filter(row__table__fiscal_year_id=fy.pk),
+            fields=EXECUTION_FIELDS,
+            target=execution_target,
+            quarter_of=lambda extra: extra[2],
+            state_of=lambda snap: state_labels.get(snap.get("state"), ""),
+            order=1,
+        ),
+        _RatingSource(
+            kind="評定",
+            model=FinalRating,
+            queryset=FinalRating.history.filter(fiscal_year_id=fy.pk),
+            fields=RATING_FIELDS,
+            target=lambda extra: indicators.get(extra[0], f"指標#{extra[0]}"),
+            quarter_of=lambda extra: None,
+            state_of=lambda snap: f"評定 {snap.get('grade') or ''}".strip(),
+            order=2,
+        ),
+        _LockSource(
+            kind="締め",
+            model=QuarterLock,
+            queryset=QuarterLock.history.filter(fiscal_year_id=fy.pk),
+            fields=LOCK_FIELDS,
+            target=lambda extra: f"{ctx.fiscal_year.short_label} 四半期の締め",
+            quarter_of=lambda extra: extra[0],
+            state_of=lambda snap: "締め済み" if snap.get("is_locked") else "受付中",
+            order=3,
+        ),
+    ]
+
+
+def _user_names() -> dict[int, str]:
+    names = {}
+    for pk, username, first, last in get_user_model().objects.values_list(
+        "id", "username", "first_name", "last_name"
+    ):
+        full = f"{last} {first}".strip()
+        names[pk] = f"{full}（{username}）" if full else username
+    return names
+
+
+def _value_cell(ws, source: _Source, name: str, value):
+    if value is None or value == "":
+        return cells.text(ws, "")
+    if name in source.choices:
+        return cells.text(ws, source.choices[name].get(value, str(value)))
+    if isinstance(value, bool):
+        return cells.text(ws, "締め済み" if value else "受付中")
+    if isinstance(value, (Decimal, int)):
+        return cells.number(ws, value)
+    if hasattr(value, "isoformat"):
+        return cells.text(ws, f"{value:%Y-%m-%d}")
+    return cells.text(ws, value)
+
+
+def write_history(wb, ctx: ExportContext) -> int:
+    """Write the 変更履歴 sheet; returns the number of change rows written."""
+    ws = wb.create_sheet("変更履歴")
+    cells.set_widths(ws, WIDTHS)
+    ws.freeze_panes = "A4"
+    cells.print_setup(ws, title_rows="3:3")
+    ws.append(
+        [
+            cells.text(
+                ws,
+                f"変更履歴　{ctx.year_label}（実績・執行額・評定・四半期の締め）",
+                bold=True,
+                size=12,
+                border=False,
+            )
+        ]
+    )
+    ws.append(
+        [cells.text(ws, "1件の保存で複数の項目が変わったときは項目ごとに1行。日時は日本時間。", border=False)]
+    )
+    cells.set_row_height(ws, 3, max(cells.lines_needed(h, w) for h, w in zip(HEADERS, WIDTHS, strict=True)))
+    ws.append([cells.header(ws, h) for h in HEADERS])
+
+    users = _user_names()
+    merged = heapq.merge(*(s.events() for s in _sources(ctx)), key=lambda event: event[0])
+    written = 0
+    for (date, _order, _hid), (source, htype, user_id, reason, extra, snapshot, changes) in merged:
+        quarter = source.quarter_of(extra)
+        state = source.state_of(snapshot)
+        for name, old, new in changes or [(None, None, None)]:
+            # Write-only cells are consumed when a row is appended, so every row gets its own cells.
+            ws.append(
+                [
+                    cells.when(ws, date),
+                    cells.text(ws, users.get(user_id, "") if user_id else "（システム）"),
+                    cells.text(ws, source.kind),
+                    cells.text(ws, source.target(extra)),
+                    cells.text(ws, quarter_label(quarter) if quarter else "年度"),
+                    cells.text(ws, OPERATION.get(htype, htype)),
+                    cells.text(ws, source.labels[name] if name else "（項目の変更なし）"),
+                    _value_cell(ws, source, name, old) if name else cells.text(ws, ""),
+                    _value_cell(ws, source, name, new) if name else cells.text(ws, ""),
+                    cells.text(ws, state),
+                    cells.text(ws, reason or ""),
+                ]
+            )
+            written += 1
+    last_row = written + 3
+    ws.auto_filter.ref = f"A3:K{max(last_row, 3)}"
+    return written

@@ -1,0 +1,293 @@
+"""指標: every indicator grouped by pillar, sub-targets under their parents, 参考指標 in their own block.
+
+The figures come from `indicators.progress.progress_compute`, the same function the dashboard uses, so the
+workbook and the pages cannot disagree."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from indicators import progress
+from indicators.models import Actual, FinalRating, Indicator
+from smrj_plan.workflow import EntryState
+
+from . import cells
+from .context import ExportContext
+from .execution_sheet import notes_text
+
+HEADERS = [
+    "番号",
+    "指標名",
+    "単位",
+    "比較",
+    "目標値",
+    "第1四半期",
+    "第2四半期",
+    "第3四半期",
+    "第4四半期",
+    "累計",
+    "達成率",
+    "状況",
+    "年度末見込み",
+    "評定の目安",
+    "評定",
+    "評定の理由",
+    "承認状況",
+    "実績の備考",
+    "注記",
+]
+WIDTHS = [8, 50, 6, 7, 12, 11, 11, 11, 11, 12, 9, 9, 12, 11, 6, 24, 26, 30, 34]
+N_COLUMNS = len(HEADERS)
+FIRST_QUARTER_COLUMN = 6  # F
+CUMULATIVE_COLUMN = 10  # J
+STATE_SHORT = {s: label for s, label in EntryState.choices}
+MILESTONE_LABELS = dict(Actual.MilestoneStatus.choices)
+
+
+def _count_format(value: Decimal) -> str:
+    return "#,##0" if value == value.to_integral_value() else "#,##0.0#"
+
+
+def _num(ws, value, *, percent=False, bold=False):
+    if value is None:
+        return cells.blank(ws)
+    if percent:
+        return cells.number(ws, value, fmt=cells.PERCENT_FORMAT, bold=bold)
+    return cells.number(ws, value, fmt=_count_format(value), bold=bold)
+
+
+def _pct(value: Decimal | None) -> Decimal | None:
+    return None if value is None else progress.round_percent(value)
+
+
+def indicator_rows_load(ctx: ExportContext):
+    """Indicators of the plan in display order, their actuals of the year and the final ratings (3 queries)."""
+    indicators = list(
+        Indicator.objects.filter(plan=ctx.plan).select_related("section__chapter", "parent").order_by("order")
+    )
+    actuals: dict[int, list[Actual]] = defaultdict(list)
+    for actual in Actual.objects.filter(fiscal_year=ctx.fiscal_year, indicator__plan=ctx.plan).order_by(
+        "quarter"
+    ):
+        actuals[actual.indicator_id].append(actual)
+    ratings = {r.indicator_id: r for r in FinalRating.objects.filter(fiscal_year=ctx.fiscal_year)}
+    return indicators, actuals, ratings
+
+
+def _ordered(indicators: list[Indicator]) -> tuple[list[tuple[str, list[Indicator]]], list[Indicator]]:
+    """Main indicators grouped by section (pillar) with each sub-target right after its parent; references apart."""
+    children: dict[int, list[Indicator]] = defaultdict(list)
+    for ind in indicators:
+        if ind.parent_id:
+            children[ind.parent_id].append(ind)
+    groups: dict[int, tuple[str, list[Indicator]]] = {}
+    references: list[Indicator] = []
+    for ind in indicators:
+        if ind.parent_id:
+            continue
+        ordered = [ind, *children.get(ind.pk, [])]
+        if ind.category == Indicator.Category.REFERENCE:
+            references.extend(ordered)
+            continue
+        section = ind.section
+        label = section.pillar_label if section.is_pillar else str(section)
+        groups.setdefault(section.pk, (label, []))[1].extend(ordered)
+    return list(groups.values()), references
+
+
+def write_indicators(wb, ctx: ExportContext) -> None:
+    ws = wb.create_sheet("指標")
+    cells.set_widths(ws, WIDTHS)
+    ws.freeze_panes = "C4"
+    cells.print_setup(ws, title_rows="3:3")
+    scope = ctx.scope_label
+    ws.append(
+        [
+            cells.text(
+                ws,
+                f"指標の進捗　{ctx.year_label}　{ctx.quarter_label}　集計の対象：{scope}",
+                bold=True,
+                size=12,
+                border=False,
+            )
+        ]
+    )
+    ws.append(
+        [
+            cells.text(
+                ws,
+                "達成率・割合は0.1%単位で四捨五入（判定も四捨五入後の値）。年度末見込みは直線による見込みで実績ではありません。"
+                "割合の指標は四半期ごとの割合と、その下に分子・分母の行を記載（累計は Σ分子／Σ分母）。",
+                border=False,
+            )
+        ]
+    )
+    ws.append([cells.header(ws, h) for h in HEADERS])
+    row_number = 3
+
+    indicators, actuals, ratings = indicator_rows_load(ctx)
+    groups, references = _ordered(indicators)
+    blocks = [*groups, ("参考指標", references)] if references else groups
+    for label, members in blocks:
+        ws.append(
+            [cells.text(ws, label, bold=True, fill=cells.BAND_FILL)]
+            + [cells.blank(ws, fill=cells.BAND_FILL) for _ in range(N_COLUMNS - 1)]
+        )
+        row_number += 1
+        cells.merge(ws, row_number, 1, row_number, N_COLUMNS)
+        for ind in members:
+            row_number += _write_indicator(
+                ws, ctx, ind, actuals.get(ind.pk, []), ratings.get(ind.pk), row_number + 1
+            )
+
+
+def _write_indicator(
+    ws, ctx: ExportContext, ind: Indicator, entries: list[Actual], rating, row_number: int
+) -> int:
+    """Write an indicator's row (and its 分子・分母 or 基準 rows) starting at `row_number`; returns the number
+    of rows written."""
+    counted = [
+        a
+        for a in entries
+        if a.quarter <= ctx.quarter and (ctx.include_drafts or a.state == EntryState.APPROVED)
+    ]
+    result = progress.progress_compute(
+        spec=progress.spec_from_indicator(ind),
+        figures=[progress.figure_from_actual(a) for a in entries],
+        as_of_quarter=ctx.quarter,
+        include_unapproved=ctx.include_drafts,
+    )
+    by_quarter = {a.quarter: a for a in counted}
+    is_sub = bool(ind.parent_id)
+    name = f"{ind.name}（努力目標）" if ind.is_effort_target and "努力" not in ind.name else ind.name
+
+    points = {p.quarter: p for p in result.quarters}
+    quarter_cells = [_quarter_cell(ws, ind, by_quarter.get(q), points.get(q)) for q in range(1, 5)]
+
+    if ind.kind == Indicator.Kind.MILESTONE:
+        cumulative = cells.text(ws, MILESTONE_LABELS.get(result.milestone_status, ""), align="center")
+    else:
+        cumulative = _num(ws, result.actual_display, percent=ind.kind in _PERCENT_KINDS, bold=True)
+
+    states = _state_summary([a for a in entries if a.quarter <= ctx.quarter])
+    notes = [result.note] if result.note else []
+    if ind.note:
+        notes.append(ind.note)
+    entry_notes = notes_text([a for a in entries if a.quarter <= ctx.quarter])
+    wrapped = [
+        (name, WIDTHS[1]),
+        ("" if ind.target is not None else ind.target_text, WIDTHS[4]),
+        (rating.reason if rating else "", WIDTHS[15]),
+        (states, WIDTHS[16]),
+        (entry_notes, WIDTHS[17]),
+        (" ".join(notes), WIDTHS[18]),
+    ]
+    cells.set_row_height(ws, row_number, max(cells.lines_needed(t, w) for t, w in wrapped))
+    row = [
+        cells.text(ws, ind.code, indent=1 if is_sub else 0),
+        cells.text(ws, name, wrap=True, indent=1 if is_sub else 0),
+        cells.text(ws, ind.unit, align="center"),
+        cells.text(
+            ws,
+            ind.get_comparison_display() if ind.comparison != Indicator.Comparison.NONE else "",
+            align="center",
+        ),
+        _target_cell(ws, ind),
+        *quarter_cells,
+        cumulative,
+        _num(ws, result.achievement_rate, percent=True),
+        cells.text(
+            ws, result.status_label if result.status != progress.Status.REFERENCE else "参考", align="center"
+        ),
+        _num(ws, result.forecast_display, percent=ind.kind in _PERCENT_KINDS),
+        cells.text(ws, result.grade_label, align="center"),
+        cells.text(ws, rating.grade if rating else "", align="center", bold=True),
+        cells.text(ws, rating.reason if rating else "", wrap=True),
+        cells.text(ws, states or "未入力", wrap=True),
+        cells.text(ws, entry_notes, wrap=True),
+        cells.text(ws, " ".join(notes), wrap=True),
+    ]
+    ws.append(row)
+    written = 1
+    if ind.kind in (Indicator.Kind.RATIO,) or (
+        ind.kind == Indicator.Kind.BASELINE and any(a.denominator for a in counted)
+    ):
+        written += _sub_row(
+            ws,
+            "分子",
+            [by_quarter.get(q) and by_quarter[q].numerator for q in range(1, 5)],
+            result.numerator_total,
+        )
+        written += _sub_row(
+            ws,
+            "分母",
+            [by_quarter.get(q) and by_quarter[q].denominator for q in range(1, 5)],
+            result.denominator_total,
+        )
+    elif ind.kind == Indicator.Kind.BENCHMARK:
+        written += _sub_row(
+            ws,
+            "実態調査の伸び率（%）",
+            [by_quarter.get(q) and by_quarter[q].benchmark_rate for q in range(1, 5)],
+            result.benchmark,
+        )
+        written += _sub_row(
+            ws,
+            f"必要な伸び率（実態調査×{progress.spec_from_indicator(ind).multiplier.normalize()}）（%）",
+            [None] * 4,
+            result.required,
+        )
+    elif ind.kind == Indicator.Kind.BASELINE and result.benchmark is not None:
+        written += _sub_row(
+            ws,
+            "基準値（%）",
+            [by_quarter.get(q) and by_quarter[q].benchmark_rate for q in range(1, 5)],
+            result.benchmark,
+        )
+    return written
+
+
+def _state_summary(entries: list[Actual]) -> str:
+    """「承認済み 3・提出済み 1」: how many of the year's entries (up to the as-of quarter) are in each state."""
+    counts: dict[str, int] = {}
+    for a in entries:
+        counts[a.state] = counts.get(a.state, 0) + 1
+    order = [s for s, _label in EntryState.choices]
+    return "・".join(f"{STATE_SHORT[s]} {counts[s]}" for s in sorted(counts, key=order.index))
+
+
+_PERCENT_KINDS = {Indicator.Kind.RATIO, Indicator.Kind.BENCHMARK, Indicator.Kind.BASELINE}
+
+
+def _sub_row(ws, label, quarter_values, total) -> int:
+    ws.append(
+        [
+            cells.blank(ws),
+            cells.text(ws, label, indent=2),
+            *(cells.blank(ws) for _ in range(3)),
+            *(_num(ws, v if v is not None and v != "" else None) for v in quarter_values),
+            _num(ws, total),
+            *(cells.blank(ws) for _ in range(N_COLUMNS - CUMULATIVE_COLUMN)),
+        ]
+    )
+    return 1
+
+
+def _target_cell(ws, ind: Indicator):
+    if ind.target is not None:
+        return _num(ws, ind.target, percent=ind.unit == "%")
+    return cells.text(ws, ind.target_text or "—", wrap=True)
+
+
+def _quarter_cell(ws, ind: Indicator, actual: Actual | None, point):
+    """The quarter's figure as progress.py reads it (a ratio's quarterly %, rounded like every percentage)."""
+    if actual is None:
+        return cells.blank(ws)
+    if ind.kind == Indicator.Kind.MILESTONE:
+        return cells.text(ws, MILESTONE_LABELS.get(actual.milestone_status, ""), align="center")
+    if point is None or point.value is None:
+        return cells.blank(ws)
+    if ind.kind in _PERCENT_KINDS:
+        return _num(ws, _pct(point.value), percent=True)
+    return _num(ws, point.value)

@@ -1,0 +1,95 @@
+"""The auditors' workbook: 表紙, 指標, one sheet per 勘定, 予算執行, 端数差異, 変更履歴.
+
+Written in openpyxl's write-only mode: each sheet streams its rows to the file as they are produced, and the
+change history is read in chunks, so memory does not grow with the length of the history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import BinaryIO
+
+from django.db.models import Max
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils.indexed_list import IndexedList
+
+from indicators import progress
+from indicators.models import Actual
+from measures.models import FiscalYear, PlanDocument
+from measures.periods import fiscal_year_short
+from smrj_plan.workflow import EntryState
+
+from . import cells
+from .budget_sheets import write_budget_sheets
+from .context import ExportContext
+from .cover import write_cover
+from .execution_sheet import write_execution
+from .history import write_history
+from .indicator_sheet import write_indicators
+from .reconciliation_sheet import write_reconciliation
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ROUNDING_RULE = (
+    f"達成率・割合・執行率は{progress.PERCENT_QUANTUM}%単位で四捨五入（端数0.05%は切り上げ）。"
+    "状況・評定の目安は四捨五入後の達成率で判定。"
+)
+
+
+def default_quarter(*, fiscal_year: FiscalYear, include_drafts: bool) -> int:
+    """The last quarter of the year that has a counted actual (approved, or any when drafts count); else 1."""
+    qs = Actual.objects.filter(fiscal_year=fiscal_year)
+    if not include_drafts:
+        qs = qs.filter(state=EntryState.APPROVED)
+    return qs.aggregate(q=Max("quarter"))["q"] or 1
+
+
+def export_context_build(
+    *,
+    year: int,
+    quarter: int | None,
+    include_drafts: bool,
+    exported_by: str,
+    exported_at: dt.datetime | None = None,
+) -> ExportContext:
+    """Resolve the year (FiscalYear.DoesNotExist / PlanDocument.DoesNotExist when there is no plan) and quarter."""
+    fiscal_year = FiscalYear.objects.get(year=year)
+    plan = PlanDocument.objects.get(fiscal_year=fiscal_year)
+    if quarter is None:
+        quarter = default_quarter(fiscal_year=fiscal_year, include_drafts=include_drafts)
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError("四半期は1〜4で指定してください。")
+    extra = {"exported_at": exported_at} if exported_at else {}
+    return ExportContext(
+        fiscal_year=fiscal_year,
+        plan=plan,
+        quarter=quarter,
+        include_drafts=include_drafts,
+        exported_by=exported_by,
+        **extra,
+    )
+
+
+def workbook_write(*, ctx: ExportContext, output: BinaryIO | str) -> dict[str, int]:
+    """Write the whole workbook to `output` (a path or a binary file object); returns row counts per list sheet."""
+    wb = Workbook(write_only=True)
+    # The default style (empty cells, and anything a reader adds) uses the same Japanese font as the cells.
+    wb._fonts = IndexedList([Font(name=cells.FONT_NAME, size=10)])  # openpyxl has no public setter
+    write_cover(wb, ctx, rounding_rule=ROUNDING_RULE)
+    write_indicators(wb, ctx)
+    accounts = write_budget_sheets(wb, ctx)
+    executions = write_execution(wb, ctx)
+    reconciliation = write_reconciliation(wb, ctx)
+    history = write_history(wb, ctx)
+    wb.properties.title = f"{ctx.plan.title} 監査用データ"
+    wb.properties.creator = ctx.exported_by
+    wb.save(output)
+    return {"勘定": len(accounts), "予算執行": executions, "端数差異": reconciliation, "変更履歴": history}
+
+
+def export_filename(ctx: ExportContext) -> str:
+    """「令和6年度_監査用データ_第3四半期末_20250115-0930.xlsx」 (time in JST)."""
+    from django.utils import timezone
+
+    stamp = timezone.localtime(ctx.exported_at).strftime("%Y%m%d-%H%M")
+    drafts = "_下書き含む" if ctx.include_drafts else ""
+    return f"{fiscal_year_short(ctx.year)}_監査用データ_第{ctx.quarter}四半期末{drafts}_{stamp}.xlsx"
