@@ -1,7 +1,236 @@
+"""Dashboard pages: the overview, pillar pages, an indicator's progress page, the final 評定 and budget execution.
+
+Access: every logged-in role may open the dashboard. 管理者 and 監査担当 see every indicator; a 担当者 sees their own
+部署's (the same rule as the indicator pages: another 部署's indicator is a 404); a user with no role sees none.
+Only a 管理者 may set a final 評定 (403 for the others). Views stay thin: figures come from dashboard_selectors,
+charts from indicators.charts, formatting from dashboard_tables.
+"""
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from budgets.models import Account, BudgetTable
+from indicators import charts, dashboard_selectors, rating_services
+from indicators.dashboard_tables import IndicatorProgressTable, format_actual, format_forecast, format_number
+from indicators.models import FinalRating
+from indicators.progress import SUMMARY_STATUSES
+from measures.models import FiscalYear
+from measures.periods import QUARTER_CHOICES
+from smrj_plan import roles
+
+QUARTER_FIELD_CHOICES = [("", "最新の承認済み四半期")] + [(str(q), label) for q, label in QUARTER_CHOICES]
+
+
+class OverviewFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label="年度", coerce=int, required=False)
+    q = forms.TypedChoiceField(label="時点", coerce=int, required=False, choices=QUARTER_FIELD_CHOICES)
+    pillar = forms.TypedChoiceField(label="柱", coerce=int, required=False)
+    department = forms.TypedChoiceField(label="担当部署", coerce=int, required=False)
+    status = forms.ChoiceField(label="状況", required=False)
+
+    def __init__(self, *args, years, pillars, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(str(fy.year), fy.label) for fy in years]
+        self.fields["pillar"].choices = [("", "すべて")] + [(str(s.pk), s.pillar_label) for s in pillars]
+        self.fields["department"].choices = [("", "すべて")] + [(str(d.pk), d.name) for d in departments]
+        self.fields["status"].choices = [("", "すべて")] + [(str(s), s.label) for s in SUMMARY_STATUSES]
+
+
+class FinalRatingForm(forms.Form):
+    grade = forms.ChoiceField(label="最終評定", choices=FinalRating.Grade.choices)
+    reason = forms.CharField(
+        label="理由",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="すべての評定に理由を記録します。Sは質的に顕著な成果である理由が必要です。",
+    )
+
+
+def _int_param(request, name: str, allowed=None) -> int | None:
+    raw = request.GET.get(name, "")
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise Http404("指定が正しくありません。") from None
+    if allowed is not None and value not in allowed:
+        raise Http404("指定が正しくありません。")
+    return value
+
+
+def _fiscal_year_from(request, years: list[FiscalYear]) -> FiscalYear:
+    if not years:
+        raise Http404("計画が読み込まれていません。")
+    year = _int_param(request, "year")
+    if year is None:
+        return years[0]
+    for fy in years:
+        if fy.year == year:
+            return fy
+    raise Http404("年度が見つかりません。")
 
 
 @login_required
 def overview(request):
-    return render(request, "placeholder.html", {"title": "dashboard"})
+    """Per pillar the status counts, then every indicator as of the chosen quarter."""
+    years = dashboard_selectors.dashboard_fiscal_years()
+    fiscal_year = _fiscal_year_from(request, years)
+    pillars, departments = dashboard_selectors.dashboard_filter_choices(
+        user=request.user, fiscal_year=fiscal_year
+    )
+    form = OverviewFilterForm(request.GET or None, years=years, pillars=pillars, departments=departments)
+    filters = form.cleaned_data if form.is_valid() else {}
+    overview = dashboard_selectors.dashboard_overview(
+        user=request.user,
+        fiscal_year=fiscal_year,
+        as_of_quarter=filters.get("q") or None,
+        department_id=filters.get("department") or None,
+        section_id=filters.get("pillar") or None,
+        status=filters.get("status") or None,
+    )
+    table = IndicatorProgressTable(overview.rows, as_of_quarter=overview.as_of_quarter)
+    RequestConfig(request, paginate=False).configure(table)
+    return render(
+        request,
+        "dashboard/overview.html",
+        {
+            "overview": overview,
+            "form": form,
+            "table": table,
+            "statuses": SUMMARY_STATUSES,
+            "pillar_chart": charts.pillar_status_chart(pillars=overview.pillars),
+        },
+    )
+
+
+@login_required
+def pillar(request, year: int, number: int):
+    """One pillar: its status counts, the rate chart and its indicators' table."""
+    fiscal_year = dashboard_selectors.fiscal_year_get(year=year)
+    section = dashboard_selectors.pillar_get(fiscal_year=fiscal_year, number=number)
+    overview = dashboard_selectors.dashboard_overview(
+        user=request.user,
+        fiscal_year=fiscal_year,
+        as_of_quarter=_int_param(request, "q", allowed={1, 2, 3, 4}),
+        section_id=section.pk,
+    )
+    table = IndicatorProgressTable(overview.rows, as_of_quarter=overview.as_of_quarter, exclude=("pillar",))
+    RequestConfig(request, paginate=False).configure(table)
+    return render(
+        request,
+        "dashboard/pillar.html",
+        {
+            "overview": overview,
+            "section": section,
+            "summary": overview.pillars[0] if overview.pillars else None,
+            "table": table,
+            "rate_chart": charts.pillar_rate_chart(rows=overview.rows),
+            "quarters": QUARTER_CHOICES,
+        },
+    )
+
+
+@login_required
+def indicator(request, pk: int):
+    """An indicator's progress: the chart, the figures and the quarterly entries with their state."""
+    detail = dashboard_selectors.indicator_progress_detail(
+        user=request.user, pk=pk, as_of_quarter=_int_param(request, "q", allowed={1, 2, 3, 4})
+    )
+    ind = detail.indicator
+    rating_form = None
+    if dashboard_selectors.can_set_final_rating(request.user) and detail.progress.is_rated:
+        initial = {}
+        if detail.final_rating:
+            initial = {"grade": detail.final_rating.grade, "reason": detail.final_rating.reason}
+        rating_form = FinalRatingForm(initial=initial)
+    return render(
+        request,
+        "dashboard/indicator.html",
+        {
+            "detail": detail,
+            "indicator": ind,
+            "progress": detail.progress,
+            "actual_text": format_actual(detail.progress, ind.unit),
+            "unapproved_text": format_actual(detail.with_unapproved, ind.unit),
+            "forecast_text": format_forecast(detail.progress, ind.unit),
+            "pace_text": format_number(detail.progress.pace, ind.unit),
+            "chart": charts.indicator_progress_chart(
+                progress=detail.progress,
+                with_unapproved=detail.with_unapproved,
+                target=ind.target,
+                unit=ind.unit,
+            ),
+            "rating_form": rating_form,
+            "quarters": QUARTER_CHOICES,
+        },
+    )
+
+
+@login_required
+@require_POST
+def final_rating(request, pk: int):
+    """A 管理者 sets the final 評定 beside the computed one (403 for anyone else)."""
+    if not dashboard_selectors.can_set_final_rating(request.user):
+        raise PermissionDenied("最終評定を設定できるのは管理者だけです。")
+    detail = dashboard_selectors.indicator_progress_detail(user=request.user, pk=pk)
+    form = FinalRatingForm(request.POST)
+    if form.is_valid():
+        try:
+            rating_services.final_rating_set(
+                indicator=detail.indicator,
+                fiscal_year=detail.fiscal_year,
+                grade=form.cleaned_data["grade"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"最終評定を「{form.cleaned_data['grade']}」に設定しました。")
+    else:
+        messages.error(request, "評定はS・A・B・C・Dから選んでください。")
+    return redirect("dashboard:indicator", pk=pk)
+
+
+@login_required
+def budget(request):
+    """執行率 of one 勘定's 予算計画 by segment and quarter (approved amounts), with a chart."""
+    if not (roles.can_read_all(request.user) or roles.is_staff_member(request.user)):
+        raise PermissionDenied("予算執行を閲覧する権限がありません。")
+    years = dashboard_selectors.dashboard_fiscal_years()
+    fiscal_year = _fiscal_year_from(request, years)
+    accounts = list(
+        Account.objects.filter(tables__fiscal_year=fiscal_year, tables__kind=BudgetTable.Kind.BUDGET)
+        .distinct()
+        .order_by("order")
+    )
+    if not accounts:
+        raise Http404("予算計画が読み込まれていません。")
+    code = request.GET.get("account") or accounts[0].code
+    account = next((a for a in accounts if a.code == code), None)
+    if account is None:
+        raise Http404("勘定が見つかりません。")
+    department_id = None if roles.can_read_all(request.user) else roles.user_department_id(request.user)
+    execution = dashboard_selectors.budget_execution_by_segment(
+        fiscal_year=fiscal_year, account_code=account.code, department_id=department_id
+    )
+    return render(
+        request,
+        "dashboard/budget.html",
+        {
+            "fiscal_year": fiscal_year,
+            "years": years,
+            "accounts": accounts,
+            "account": account,
+            "execution": execution,
+            "chart": charts.budget_execution_chart(segments=execution.segments, account_name=account.name),
+        },
+    )

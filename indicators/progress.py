@@ -86,6 +86,10 @@ class Status(StrEnum):
     def label(self) -> str:
         return STATUS_LABELS[self]
 
+    @property
+    def css_class(self) -> str:
+        return STATUS_CSS.get(self, "status-no_data")
+
 
 STATUS_LABELS = {
     Status.ACHIEVED: "達成済み",
@@ -95,6 +99,15 @@ STATUS_LABELS = {
     Status.NO_DATA: "未入力",
     Status.UNDETERMINABLE: "判定不能",
     Status.REFERENCE: "参考",
+}
+STATUS_CSS = {
+    Status.ACHIEVED: "status-done",
+    Status.ON_TRACK: "status-on_track",
+    Status.CAUTION: "status-caution",
+    Status.BEHIND: "status-behind",
+    Status.NO_DATA: "status-no_data",
+    Status.UNDETERMINABLE: "status-undeterminable",
+    Status.REFERENCE: "status-reference",
 }
 # The statuses a pillar summary counts, in display order (reference indicators are not targets).
 SUMMARY_STATUSES = (
@@ -265,7 +278,9 @@ class IndicatorProgress:
     grade_is_forecast: bool = False  # judged on the forecast's 達成率 (in-year)
     numerator_total: Decimal | None = None
     denominator_total: Decimal | None = None
-    benchmark: Decimal | None = None  # benchmark kind: the survey's growth rate %
+    benchmark: Decimal | None = (
+        None  # benchmark kind: the survey's growth rate %; baseline kind: the baseline %
+    )
     required: Decimal | None = None  # benchmark kind: benchmark × multiplier, the value to reach
     needs_manual_judgement: bool = False
     manual_judgement: str = ""
@@ -602,7 +617,10 @@ def _milestone_progress(spec: IndicatorSpec, used: list[QuarterFigure], as_of: i
 def _baseline_progress(spec: IndicatorSpec, used: list[QuarterFigure], as_of: int) -> IndicatorProgress:
     """A reference comparison with a baseline: the latest value (a ratio from numerator/denominator if entered)."""
     points = []
+    baseline = None
     for f in used:
+        if f.benchmark_rate is not None:
+            baseline = f.benchmark_rate
         if f.numerator is not None and f.denominator:
             value = _percent(f.numerator, f.denominator)
         else:
@@ -619,5 +637,6 @@ def _baseline_progress(spec: IndicatorSpec, used: list[QuarterFigure], as_of: in
         actual=points[-1].value,
         achievement_rate=None,
         status=Status.REFERENCE,
+        benchmark=baseline,
         quarters=tuple(points),
     )

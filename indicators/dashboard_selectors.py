@@ -1,0 +1,527 @@
+"""Reads for the dashboard: every indicator's progress for a fiscal year as of a quarter, per pillar summaries,
+and one indicator's quarterly detail.
+
+Query shape (the same for 28 or 2,500 indicators, 1 or 10 years): one query for the indicators of the year
+(section, chapter and department joined), one for all their actuals of that year as plain values (no model
+instances: the arithmetic needs only the figures and the state), one for the final ratings. Everything else,
+the default as-of quarter included, is derived in Python by `indicators.progress`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Max
+
+from budgets.models import BudgetTable
+from indicators import selectors as indicator_selectors
+from indicators.models import Actual, FinalRating, Indicator
+from indicators.progress import (
+    SUMMARY_STATUSES,
+    Grade,
+    IndicatorProgress,
+    QuarterFigure,
+    Status,
+    progress_compute,
+    spec_from_indicator,
+)
+from measures.models import Department, FiscalYear, Section
+from measures.periods import QUARTERS, quarter_label
+from smrj_plan import roles
+from smrj_plan.workflow import EntryState, state_label
+
+FIGURE_COLUMNS = (
+    "indicator_id",
+    "quarter",
+    "state",
+    "value",
+    "numerator",
+    "denominator",
+    "growth_rate",
+    "benchmark_rate",
+    "milestone_status",
+    "manual_judgement",
+)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Period
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def dashboard_fiscal_years() -> list[FiscalYear]:
+    """Fiscal years that have a plan, latest first (the year selector)."""
+    return list(FiscalYear.objects.filter(plan__isnull=False).order_by("-year"))
+
+
+def dashboard_last_approved_quarter(*, fiscal_year: FiscalYear) -> int | None:
+    """The last quarter of the year with any approved actual, or None before the first approval."""
+    return Actual.objects.filter(fiscal_year=fiscal_year, state=EntryState.APPROVED).aggregate(
+        q=Max("quarter")
+    )["q"]
+
+
+def _last_approved_quarter(figures: dict[int, list[QuarterFigure]]) -> int | None:
+    quarters = [f.quarter for figs in figures.values() for f in figs if f.is_approved]
+    return max(quarters) if quarters else None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Overview rows
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorProgressRow:
+    """One indicator's line on the overview: approved progress, the same with unapproved figures, final 評定."""
+
+    indicator: Indicator
+    progress: IndicatorProgress  # approved figures only
+    with_unapproved: IndicatorProgress  # every entered figure (下書き・提出済み included)
+    unapproved_count: int
+    final_rating: FinalRating | None
+
+    @property
+    def pillar(self) -> Section:
+        return self.indicator.section
+
+    @property
+    def has_unapproved(self) -> bool:
+        return self.unapproved_count > 0
+
+    # Sort keys for the table: missing values sort after every figure, whichever the direction.
+    @property
+    def sort_rate(self) -> tuple:
+        return _sort_key(self.progress.achievement_rate)
+
+    @property
+    def sort_pace_rate(self) -> tuple:
+        return _sort_key(self.progress.pace_rate)
+
+    @property
+    def sort_actual(self) -> tuple:
+        return _sort_key(self.progress.actual)
+
+    @property
+    def sort_forecast_rate(self) -> tuple:
+        return _sort_key(self.progress.forecast_rate)
+
+    @property
+    def sort_status(self) -> int:
+        return list(Status).index(self.progress.status)
+
+    @property
+    def sort_grade(self) -> tuple:
+        return _sort_key(None if self.progress.grade is None else "SABCD".index(self.progress.grade))
+
+    @property
+    def sort_final(self) -> tuple:
+        return _sort_key(None if self.final_rating is None else "SABCD".index(self.final_rating.grade))
+
+
+def _sort_key(value) -> tuple:
+    return (value is None, value if value is not None else 0)
+
+
+@dataclass
+class PillarSummary:
+    """How many of a pillar's rated indicators are in each status (reference indicators are not targets)."""
+
+    section: Section
+    counts: dict[Status, int]
+    rated: int
+    reference: int
+
+    @property
+    def count_list(self) -> list[tuple[Status, int]]:
+        return [(status, self.counts[status]) for status in SUMMARY_STATUSES]
+
+
+@dataclass
+class DashboardOverview:
+    fiscal_year: FiscalYear
+    as_of_quarter: int
+    rows: list[IndicatorProgressRow]
+    pillars: list[PillarSummary]
+    has_approved_data: bool
+
+    @property
+    def as_of_label(self) -> str:
+        return quarter_label(self.as_of_quarter)
+
+    @property
+    def totals(self) -> dict[Status, int]:
+        totals = dict.fromkeys(SUMMARY_STATUSES, 0)
+        for pillar in self.pillars:
+            for status, n in pillar.counts.items():
+                totals[status] += n
+        return totals
+
+
+def _figures_by_indicator(*, indicator_ids, fiscal_year: FiscalYear) -> dict[int, list[QuarterFigure]]:
+    """Every actual of the year for these indicators, as figures, in one query of plain values."""
+    by_indicator: dict[int, list[QuarterFigure]] = defaultdict(list)
+    rows = Actual.objects.filter(fiscal_year=fiscal_year, indicator_id__in=indicator_ids).values_list(
+        *FIGURE_COLUMNS
+    )
+    for ind_id, quarter, state, value, num, den, growth, bench, milestone, judgement in rows:
+        by_indicator[ind_id].append(
+            QuarterFigure(
+                quarter=quarter,
+                state=state,
+                value=value,
+                numerator=num,
+                denominator=den,
+                growth_rate=growth,
+                benchmark_rate=bench,
+                milestone_status=milestone,
+                manual_judgement=judgement,
+            )
+        )
+    return by_indicator
+
+
+def dashboard_indicator_queryset(*, user, fiscal_year: FiscalYear):
+    """The indicators of the year the user may read, with what the rows show joined in (no per-row queries)."""
+    return (
+        indicator_selectors.indicator_visible_list(user=user, fiscal_year=fiscal_year)
+        .select_related("section__chapter", "department", "parent")
+        .order_by("order")
+    )
+
+
+def indicator_progress_list(
+    *,
+    user,
+    fiscal_year: FiscalYear,
+    as_of_quarter: int | None = None,
+    department_id: int | None = None,
+    section_id: int | None = None,
+) -> tuple[list[IndicatorProgressRow], int, bool]:
+    """Progress rows of every indicator the user may read, as of a quarter.
+
+    `as_of_quarter` None means the last quarter with approved data (第1四半期 before any approval).
+    Returns (rows, as-of quarter, whether any approved figure exists). Three queries whatever the sizes."""
+    qs = dashboard_indicator_queryset(user=user, fiscal_year=fiscal_year)
+    if department_id is not None:
+        qs = qs.filter(department_id=department_id)
+    if section_id is not None:
+        qs = qs.filter(section_id=section_id)
+    indicators = list(qs)
+    figures = _figures_by_indicator(indicator_ids=[i.pk for i in indicators], fiscal_year=fiscal_year)
+    last_approved = _last_approved_quarter(figures)
+    as_of = as_of_quarter or last_approved or 1
+    ratings = {
+        r.indicator_id: r
+        for r in FinalRating.objects.filter(fiscal_year=fiscal_year, indicator__in=[i.pk for i in indicators])
+    }
+    rows = []
+    for ind in indicators:
+        spec = spec_from_indicator(ind)
+        figs = figures.get(ind.pk, [])
+        rows.append(
+            IndicatorProgressRow(
+                indicator=ind,
+                progress=progress_compute(spec=spec, figures=figs, as_of_quarter=as_of),
+                with_unapproved=progress_compute(
+                    spec=spec, figures=figs, as_of_quarter=as_of, include_unapproved=True
+                ),
+                unapproved_count=sum(1 for f in figs if f.quarter <= as_of and not f.is_approved),
+                final_rating=ratings.get(ind.pk),
+            )
+        )
+    return rows, as_of, last_approved is not None
+
+
+def pillar_summaries(*, rows: list[IndicatorProgressRow]) -> list[PillarSummary]:
+    """Status counts per pillar (sections of chapter I), in plan order; no queries."""
+    by_section: dict[int, PillarSummary] = {}
+    for row in rows:
+        section = row.indicator.section
+        if section.chapter.number != 1:
+            continue
+        summary = by_section.get(section.pk)
+        if summary is None:
+            summary = by_section[section.pk] = PillarSummary(
+                section=section, counts=dict.fromkeys(SUMMARY_STATUSES, 0), rated=0, reference=0
+            )
+        if row.progress.is_rated:
+            summary.counts[row.progress.status] += 1
+            summary.rated += 1
+        else:
+            summary.reference += 1
+    return sorted(by_section.values(), key=lambda s: s.section.number)
+
+
+def dashboard_overview(
+    *,
+    user,
+    fiscal_year: FiscalYear,
+    as_of_quarter: int | None = None,
+    department_id: int | None = None,
+    section_id: int | None = None,
+    status: str | None = None,
+) -> DashboardOverview:
+    """The overview: pillar summaries and the indicator rows (status filter applied after the arithmetic)."""
+    rows, as_of, has_approved = indicator_progress_list(
+        user=user,
+        fiscal_year=fiscal_year,
+        as_of_quarter=as_of_quarter,
+        department_id=department_id,
+        section_id=section_id,
+    )
+    pillars = pillar_summaries(rows=rows)
+    if status:
+        rows = [r for r in rows if r.progress.status == status]
+    return DashboardOverview(
+        fiscal_year=fiscal_year,
+        as_of_quarter=as_of,
+        rows=rows,
+        pillars=pillars,
+        has_approved_data=has_approved,
+    )
+
+
+def dashboard_filter_choices(*, user, fiscal_year: FiscalYear) -> tuple[list[Section], list[Department]]:
+    """Pillars of the year's plan and the departments owning indicators the user may read (two queries)."""
+    pillars = list(
+        Section.objects.filter(chapter__plan__fiscal_year=fiscal_year, chapter__number=1)
+        .select_related("chapter")
+        .order_by("number")
+    )
+    visible = indicator_selectors.indicator_visible_list(user=user, fiscal_year=fiscal_year)
+    departments = list(
+        Department.objects.filter(pk__in=visible.values("department_id")).order_by("order", "code")
+    )
+    return pillars, departments
+
+
+def pillar_get(*, fiscal_year: FiscalYear, number: int) -> Section:
+    """A pillar (section of chapter I) of the year's plan, or 404."""
+    from django.http import Http404
+
+    try:
+        return Section.objects.select_related("chapter").get(
+            chapter__plan__fiscal_year=fiscal_year, chapter__number=1, number=number
+        )
+    except Section.DoesNotExist:
+        raise Http404("柱が見つかりません。") from None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One indicator
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuarterEntry:
+    """A quarter's line in the indicator page's table."""
+
+    quarter: int
+    actual: Actual | None
+    display: str
+    is_due: bool
+
+    @property
+    def label(self) -> str:
+        return quarter_label(self.quarter)
+
+    @property
+    def state_label(self) -> str:
+        return state_label(self.actual.state) if self.actual else "未入力"
+
+    @property
+    def state_css(self) -> str:
+        return f"state-{self.actual.state}" if self.actual else ""
+
+
+@dataclass
+class IndicatorDetail:
+    indicator: Indicator
+    fiscal_year: FiscalYear
+    as_of_quarter: int
+    progress: IndicatorProgress
+    with_unapproved: IndicatorProgress
+    quarters: list[QuarterEntry]
+    final_rating: FinalRating | None
+    rating_history: list = field(default_factory=list)
+
+    @property
+    def as_of_label(self) -> str:
+        return quarter_label(self.as_of_quarter)
+
+    @property
+    def has_unapproved(self) -> bool:
+        return any(q.actual is not None and q.actual.state != EntryState.APPROVED for q in self.quarters)
+
+
+def indicator_progress_detail(*, user, pk: int, as_of_quarter: int | None = None) -> IndicatorDetail:
+    """One indicator's progress and quarterly entries (404 if the user may not read it).
+
+    The as-of quarter defaults to the year's last quarter with approved data, as on the overview."""
+    indicator = indicator_selectors.indicator_get_for_user(user=user, pk=pk)
+    fiscal_year = FiscalYear.objects.get(plan__indicators=indicator)
+    actuals = list(
+        Actual.objects.filter(indicator=indicator, fiscal_year=fiscal_year)
+        .select_related("updated_by", "reviewed_by")
+        .order_by("quarter")
+    )
+    as_of = as_of_quarter or dashboard_last_approved_quarter(fiscal_year=fiscal_year) or 1
+    spec = spec_from_indicator(indicator)
+    figs = [
+        QuarterFigure(
+            quarter=a.quarter,
+            state=a.state,
+            value=a.value,
+            numerator=a.numerator,
+            denominator=a.denominator,
+            growth_rate=a.growth_rate,
+            benchmark_rate=a.benchmark_rate,
+            milestone_status=a.milestone_status,
+            manual_judgement=a.manual_judgement,
+        )
+        for a in actuals
+    ]
+    by_quarter = {a.quarter: a for a in actuals}
+    for a in actuals:
+        a.indicator = indicator  # actual_display reads the unit without another query
+    quarters = [
+        QuarterEntry(
+            quarter=q,
+            actual=by_quarter.get(q),
+            display=indicator_selectors.actual_display(by_quarter.get(q)),
+            is_due=indicator_selectors.indicator_is_due(indicator=indicator, quarter=q),
+        )
+        for q in QUARTERS
+    ]
+    final_rating = (
+        FinalRating.objects.filter(indicator=indicator, fiscal_year=fiscal_year)
+        .select_related("set_by")
+        .first()
+    )
+    history = []
+    if final_rating is not None:
+        history = list(final_rating.history.select_related("history_user").order_by("-history_date")[:20])
+    return IndicatorDetail(
+        indicator=indicator,
+        fiscal_year=fiscal_year,
+        as_of_quarter=as_of,
+        progress=progress_compute(spec=spec, figures=figs, as_of_quarter=as_of),
+        with_unapproved=progress_compute(
+            spec=spec, figures=figs, as_of_quarter=as_of, include_unapproved=True
+        ),
+        quarters=quarters,
+        final_rating=final_rating,
+        rating_history=history,
+    )
+
+
+def can_set_final_rating(user) -> bool:
+    return roles.is_manager(user)
+
+
+GRADE_CHOICES = [(g.value, g.value) for g in Grade]
+
+
+def fiscal_year_get(*, year: int) -> FiscalYear:
+    """The fiscal year with a plan, or 404."""
+    return indicator_selectors.fiscal_year_get(year=year)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Budget execution (執行率 by segment and quarter)
+# ---------------------------------------------------------------------------------------------------------------
+
+EXPENSE_HEADING = "支出"
+
+
+@dataclass
+class SegmentExecution:
+    """One column (業務 segment / 経理) of a 勘定's 予算計画 支出: budget and approved execution per quarter."""
+
+    label: str
+    budget: Decimal
+    executed: dict[int, Decimal]  # quarter → approved amount
+    pending: Decimal  # not yet approved, all quarters
+
+    @property
+    def cumulative(self) -> list[Decimal]:
+        running, out = Decimal("0"), []
+        for q in QUARTERS:
+            running += self.executed.get(q, Decimal("0"))
+            out.append(running)
+        return out
+
+    @property
+    def cumulative_rates(self) -> list[Decimal | None]:
+        """累計執行率 after each quarter, rounded like every percentage (`round_percent`); None without budget."""
+        from indicators.progress import round_percent
+
+        if not self.budget:
+            return [None] * len(QUARTERS)
+        return [round_percent(c * 100 / self.budget) for c in self.cumulative]
+
+    @property
+    def total(self) -> Decimal:
+        return self.cumulative[-1]
+
+    @property
+    def rate(self) -> Decimal | None:
+        return self.cumulative_rates[-1]
+
+    @property
+    def quarter_cells(self) -> list[tuple[Decimal, Decimal | None]]:
+        return list(
+            zip([self.executed.get(q, Decimal("0")) for q in QUARTERS], self.cumulative_rates, strict=True)
+        )
+
+
+@dataclass
+class BudgetExecutionOverview:
+    account_code: str
+    account_name: str
+    segments: list[SegmentExecution]
+    total: SegmentExecution
+
+
+def budget_execution_by_segment(
+    *, fiscal_year: FiscalYear, account_code: str, department_id: int | None = None
+) -> BudgetExecutionOverview:
+    """執行率 of a 勘定's 予算計画 支出 per column and quarter, from the budgets app's execution summary.
+
+    予算額 is the sum of the published item cells (「-」 counts as none); 執行額 counts approved amounts only,
+    the others are shown apart as pending."""
+    from budgets.selectors import budget_execution_summary
+
+    try:
+        summary = budget_execution_summary(
+            fiscal_year=fiscal_year.year, account_code=account_code, department_id=department_id
+        )
+    except BudgetTable.DoesNotExist:
+        from django.http import Http404
+
+        raise Http404("予算計画が見つかりません。") from None
+    expense_lines = [line for label, lines in summary.sections if EXPENSE_HEADING in label for line in lines]
+    if not expense_lines and not summary.sections:
+        expense_lines = summary.lines
+    segments: dict[str, SegmentExecution] = {}
+    total = SegmentExecution(label="合計", budget=Decimal("0"), executed={}, pending=Decimal("0"))
+    for line in expense_lines:
+        seg = segments.get(line.column_label)
+        if seg is None:
+            seg = segments[line.column_label] = SegmentExecution(
+                label=line.column_label, budget=Decimal("0"), executed={}, pending=Decimal("0")
+            )
+        for target in (seg, total):
+            target.budget += line.budget or Decimal("0")
+            target.pending += line.pending_total
+            for q, amount in line.approved.items():
+                target.executed[q] = target.executed.get(q, Decimal("0")) + amount
+    return BudgetExecutionOverview(
+        account_code=summary.account_code,
+        account_name=summary.account_name,
+        segments=list(segments.values()),
+        total=total,
+    )

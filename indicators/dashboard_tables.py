@@ -1,0 +1,168 @@
+"""The dashboard's django-tables2 table and the figure formatting shared by the dashboard pages.
+
+Rows are `IndicatorProgressRow`s from dashboard_selectors; sorting works on their sort keys, so a missing figure
+(未入力) always sorts after the figures, and the table renders with no query of its own."""
+
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+from indicators.progress import IndicatorProgress, Kind
+from smrj_plan.tables import BaseTable
+
+DASH = "—"
+PERCENT_KINDS = (Kind.RATIO, Kind.BENCHMARK, Kind.BASELINE)
+
+
+def format_number(value: Decimal | None, unit: str = "") -> str:
+    """1234.50 → 「1,234.5」 (+ unit); None → 「—」."""
+    if value is None:
+        return DASH
+    text = format(value.normalize(), ",f")
+    return f"{text}{unit}"
+
+
+def format_percent(value: Decimal | None) -> str:
+    """An already rounded percentage (`round_percent`) → 「107.1%」."""
+    if value is None:
+        return DASH
+    return f"{value}%"
+
+
+def format_actual(progress: IndicatorProgress, unit: str) -> str:
+    """The cumulative actual as shown: 「500社」, 「75.0%」 (Σ分子/Σ分母), 「未着手」 for a milestone."""
+    if progress.kind == Kind.MILESTONE:
+        return MILESTONE_LABELS.get(progress.milestone_status, DASH)
+    if progress.actual is None:
+        return DASH
+    if progress.kind in PERCENT_KINDS:
+        return format_percent(progress.actual_display)
+    return format_number(progress.actual, unit)
+
+
+def format_forecast(progress: IndicatorProgress, unit: str) -> str:
+    if progress.forecast is None:
+        return DASH
+    if progress.kind in PERCENT_KINDS:
+        return format_percent(progress.forecast_display)
+    return format_number(progress.forecast.quantize(Decimal("1")), unit)
+
+
+MILESTONE_LABELS = {"not_started": "未着手", "in_progress": "実施中", "done": "完了"}
+
+
+class IndicatorProgressTable(BaseTable):
+    """Every indicator as of a quarter: target, cumulative (approved; unapproved apart), 達成率, pace, status,
+    年度末見込み, 評定の目安 and the final 評定."""
+
+    code = tables.Column(verbose_name="指標", accessor="indicator__order", order_by=("indicator.order",))
+    pillar = tables.Column(
+        verbose_name="柱", accessor="indicator__section__number", attrs={"td": {"class": "num"}}
+    )
+    department = tables.Column(verbose_name="担当部署", accessor="indicator__department__name")
+    target = tables.Column(verbose_name="目標", accessor="indicator__target_text", orderable=False)
+    actual = tables.Column(
+        verbose_name="累計実績（承認済み）",
+        accessor="progress",
+        order_by=("sort_actual",),
+        attrs={"td": {"class": "num"}},
+    )
+    rate = tables.Column(
+        verbose_name="達成率",
+        accessor="progress__achievement_rate",
+        order_by=("sort_rate",),
+        attrs={"td": {"class": "num"}},
+    )
+    pace = tables.Column(
+        verbose_name="ペース比（ペース）",
+        accessor="progress__pace_rate",
+        order_by=("sort_pace_rate",),
+        attrs={"td": {"class": "num"}},
+    )
+    status = tables.Column(verbose_name="状況", accessor="progress__status", order_by=("sort_status",))
+    forecast = tables.Column(
+        verbose_name="年度末見込み（予測）",
+        accessor="progress__forecast",
+        order_by=("sort_forecast_rate",),
+        attrs={"td": {"class": "num forecast"}},
+    )
+    grade = tables.Column(verbose_name="評定の目安", accessor="progress__grade", order_by=("sort_grade",))
+    final = tables.Column(verbose_name="最終評定", accessor="final_rating", order_by=("sort_final",))
+
+    class Meta(BaseTable.Meta):
+        attrs = {"class": "data-table dashboard-table"}
+        row_attrs = {"data-code": lambda record: record.indicator.code}
+        empty_text = "該当する指標はありません。"
+
+    def __init__(self, *args, as_of_quarter: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.as_of_quarter = as_of_quarter
+
+    def render_code(self, record):
+        ind = record.indicator
+        url = reverse("dashboard:indicator", args=[ind.pk])
+        extra = ""
+        if ind.category == "reference":
+            extra = "（参考指標）"
+        elif ind.is_effort_target:
+            extra = "（努力目標）"
+        return format_html(
+            '<a href="{}?q={}"><strong>{}</strong> {}</a>{}',
+            url,
+            self.as_of_quarter,
+            ind.code,
+            ind.name,
+            extra,
+        )
+
+    def render_pillar(self, record):
+        section = record.indicator.section
+        return section.number if section.chapter.number == 1 else f"{section.chapter.numeral}章"
+
+    def render_target(self, record):
+        return record.indicator.target_text or DASH
+
+    def render_actual(self, record):
+        unit = record.indicator.unit
+        shown = format_actual(record.progress, unit)
+        if record.progress.kind == Kind.RATIO and record.progress.denominator_total:
+            shown += f"（{format_number(record.progress.numerator_total)}／{format_number(record.progress.denominator_total)}）"
+        if record.has_unapproved:
+            return format_html(
+                '{}<br><span class="unapproved" title="下書き・提出済みを含む累計">未承認を含む: {}</span>',
+                shown,
+                format_actual(record.with_unapproved, unit),
+            )
+        return shown
+
+    def render_rate(self, value, record):
+        return format_percent(value)
+
+    def render_pace(self, value, record):
+        p = record.progress
+        if p.pace is None:
+            return DASH
+        return format_html(
+            "{}<br><span class='muted'>（{}）</span>", format_percent(value), format_number(p.pace)
+        )
+
+    def render_status(self, value, record):
+        note = record.progress.note
+        return format_html('<span class="badge {}" title="{}">{}</span>', value.css_class, note, value.label)
+
+    def render_forecast(self, value, record):
+        p = record.progress
+        text = format_forecast(p, record.indicator.unit)
+        if p.forecast_rate is None:
+            return text
+        return format_html(
+            "{}<br><span class='muted'>（予測 {}）</span>", text, format_percent(p.forecast_rate)
+        )
+
+    def render_grade(self, value, record):
+        return record.progress.grade_label or DASH
+
+    def render_final(self, value, record):
+        return value.grade if value else DASH

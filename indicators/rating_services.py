@@ -1,0 +1,53 @@
+"""Writes for the final 評定 a 管理者 sets beside the computed 評定の目安 (DOMAIN.md「達成率 and 評定」).
+
+The computed grade is never stored: it is recomputed from the approved actuals by `indicators.progress`. The final
+評定 is a FinalRating row per indicator and year; every change keeps who, when, the old grade and the reason in its
+simple_history table.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from indicators.models import FinalRating, Indicator
+from measures.models import FiscalYear
+from smrj_plan import roles
+
+
+def final_rating_set(
+    *, indicator: Indicator, fiscal_year: FiscalYear, grade: str, reason: str, user
+) -> FinalRating:
+    """Set (or change) the final 評定 of an indicator for a year.
+
+    Only a 管理者 may (PermissionDenied otherwise). Every grade needs a written reason, kept in the history; S,
+    which no computation gives, needs one that says what was qualitatively outstanding. Reference indicators
+    (参考指標) are not rated."""
+    if not roles.is_manager(user):
+        raise PermissionDenied("最終評定を設定できるのは管理者だけです。")
+    if indicator.category == Indicator.Category.REFERENCE:
+        raise ValidationError("参考指標には評定を付けません。")
+    if indicator.plan.fiscal_year_id != fiscal_year.pk:
+        raise ValidationError("指標と年度が一致しません。")
+    reason = (reason or "").strip()
+    if grade not in FinalRating.Grade.values:
+        raise ValidationError({"grade": "評定はS・A・B・C・Dから選んでください。"})
+    if not reason:
+        if grade == FinalRating.Grade.S:
+            raise ValidationError(
+                {"reason": "評定Sには、質的に顕著な成果であると判断した理由の記入が必要です。"}
+            )
+        raise ValidationError({"reason": "評定の理由を記入してください。"})
+    with transaction.atomic():
+        rating = (
+            FinalRating.objects.select_for_update()
+            .filter(indicator=indicator, fiscal_year=fiscal_year)
+            .first()
+        )
+        if rating is None:
+            rating = FinalRating(indicator=indicator, fiscal_year=fiscal_year)
+        rating.grade = grade
+        rating.reason = reason
+        rating.set_by = user
+        rating.full_clean()
+        rating._change_reason = reason
+        rating.save()
+    return rating
