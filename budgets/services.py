@@ -129,6 +129,7 @@ def execution_save(
             entry = BudgetExecution(row=row, column=column, quarter=quarter, amount=amount, note=note)
         entry.updated_by = user
         entry._change_reason = reason
+        entry._history_user = user  # who, also outside a request (imports, shell)
         entry.full_clean(validate_unique=False, validate_constraints=False)
         try:
             with transaction.atomic():
@@ -216,6 +217,7 @@ def execution_submit(
     with transaction.atomic():
         entry = lock_entry(BudgetExecution, pk=execution.pk, expected_version=expected_version)
         _require_open_quarter(execution.column.table.fiscal_year, entry.quarter)
+        entry._history_user = user
         transition(entry, to_state=EntryState.SUBMITTED, user=user)
     return entry
 
@@ -228,6 +230,7 @@ def _review(
     with transaction.atomic():
         entry = lock_entry(BudgetExecution, pk=execution.pk, expected_version=expected_version)
         _require_open_quarter(execution.column.table.fiscal_year, entry.quarter)
+        entry._history_user = user
         transition(entry, to_state=to_state, user=user, reason=reason)
     return entry
 
