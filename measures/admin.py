@@ -48,12 +48,14 @@ class SectionAdmin(admin.ModelAdmin):
 @admin.register(models.Heading)
 class HeadingAdmin(admin.ModelAdmin):
     list_display = ["section", "order", "label", "title", "parent"]
-    list_filter = ["section"]
+    list_filter = ["section__chapter", "section"]
+    list_select_related = ["section__chapter", "parent"]
+    search_fields = ["title"]
 
 
 @admin.register(models.Measure)
 class MeasureAdmin(admin.ModelAdmin):
-    list_display = ["order", "chapter", "section", "heading", "text"]
-    list_filter = ["chapter", "section"]
+    list_display = ["order", "chapter", "section", "heading", "text", "is_sub_item", "source_line"]
+    list_filter = ["chapter", "section", "is_sub_item"]
     search_fields = ["text"]
-    list_select_related = ["chapter", "section", "heading"]
+    list_select_related = ["chapter", "section__chapter", "heading"]

@@ -187,3 +187,11 @@ def test_overview_query_count_does_not_grow_with_more_measures(staff_client, pla
     with django_assert_num_queries(len(before.captured_queries)):
         html = staff_client.get(reverse("measures:overview")).content.decode()
     assert "追加の見出し" in html and "追加4" in html
+
+
+def test_the_admin_lists_headings_and_measures(sysadmin_client):
+    html = sysadmin_client.get(
+        reverse("admin:measures_measure_changelist"), {"is_sub_item__exact": "1"}
+    ).content.decode()
+    assert html.count("なりわい再建資金利子補給事業") == 2
+    assert sysadmin_client.get(reverse("admin:measures_heading_changelist")).status_code == 200
