@@ -11,6 +11,7 @@ from copy import copy
 from decimal import Decimal
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -56,6 +57,12 @@ def _cell(ws, value, key: tuple, build) -> WriteOnlyCell:
     return cell
 
 
+def printable(value: str) -> str:
+    """Control characters other than tab, CR and LF cannot be stored in an xlsx file at all; a user may still
+    have typed one, so it is written visibly as 「[U+0001]」 instead of failing the whole export."""
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"[U+{ord(m.group()):04X}]", value)
+
+
 def needs_quote(value: str) -> bool:
     """True when Excel would read the text as something other than text (formula, DDE, control char)."""
     return bool(value) and (value.startswith(_FORMULA_TRIGGERS) or ord(value[0]) < 32)
@@ -66,7 +73,7 @@ def text(
 ):
     """A text cell. Any value starting with = + - @ or a control character is stored as a plain string with
     the quotePrefix style, so Excel shows it literally and never evaluates it."""
-    value = "" if value is None else str(value)
+    value = printable("" if value is None else str(value))
 
     def build(cell):
         cell.font = font(bold=bold, size=size, color=color)
