@@ -91,7 +91,8 @@ class IndicatorProgressRow:
     def has_unapproved(self) -> bool:
         return self.unapproved_count > 0
 
-    # Sort keys for the table: missing values sort after every figure, whichever the direction.
+    # Sort keys for the table: a missing figure (未入力, 判定不能) ranks below every figure, so it comes first
+    # in ascending order (the worst first) and last in descending order.
     @property
     def sort_rate(self) -> tuple:
         return _sort_key(self.progress.achievement_rate)
@@ -122,7 +123,7 @@ class IndicatorProgressRow:
 
 
 def _sort_key(value) -> tuple:
-    return (value is None, value if value is not None else 0)
+    return (value is not None, value if value is not None else 0)
 
 
 @dataclass
@@ -354,7 +355,10 @@ class IndicatorDetail:
 
     @property
     def has_unapproved(self) -> bool:
-        return any(q.actual is not None and q.actual.state != EntryState.APPROVED for q in self.quarters)
+        return any(
+            q.actual is not None and q.quarter <= self.as_of_quarter and q.actual.state != EntryState.APPROVED
+            for q in self.quarters
+        )
 
 
 def indicator_progress_detail(*, user, pk: int, as_of_quarter: int | None = None) -> IndicatorDetail:

@@ -1,7 +1,7 @@
 """The dashboard's django-tables2 table and the figure formatting shared by the dashboard pages.
 
-Rows are `IndicatorProgressRow`s from dashboard_selectors; sorting works on their sort keys, so a missing figure
-(未入力) always sorts after the figures, and the table renders with no query of its own."""
+Rows are `IndicatorProgressRow`s from dashboard_selectors; sorting works on their sort keys, where a missing
+figure (未入力) ranks below every figure, and the table renders with no query of its own."""
 
 from decimal import Decimal
 
@@ -57,7 +57,7 @@ class IndicatorProgressTable(BaseTable):
     """Every indicator as of a quarter: target, cumulative (approved; unapproved apart), 達成率, pace, status,
     年度末見込み, 評定の目安 and the final 評定."""
 
-    code = tables.Column(verbose_name="指標", accessor="indicator__order", order_by=("indicator.order",))
+    code = tables.Column(verbose_name="指標", accessor="indicator__order", order_by=("indicator__order",))
     pillar = tables.Column(
         verbose_name="柱", accessor="indicator__section__number", attrs={"td": {"class": "num"}}
     )

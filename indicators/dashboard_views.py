@@ -43,7 +43,9 @@ class OverviewFilterForm(forms.Form):
 
 
 class FinalRatingForm(forms.Form):
-    grade = forms.ChoiceField(label="最終評定", choices=FinalRating.Grade.choices)
+    grade = forms.ChoiceField(
+        label="最終評定", choices=[("", "選択してください")] + FinalRating.Grade.choices
+    )
     reason = forms.CharField(
         label="理由",
         widget=forms.Textarea(attrs={"rows": 3}),
