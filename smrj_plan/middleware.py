@@ -1,4 +1,10 @@
+import logging
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
 
 
 class SecurityHeadersMiddleware:
@@ -11,4 +17,33 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+# Static on purpose: rendering a template would need the database (context processors) that just went away.
+DATABASE_UNAVAILABLE_PAGE = """<!DOCTYPE html>
+<html lang="ja"><head><meta charset="utf-8"><title>一時的に利用できません｜中小機構 年度計画トラッカー</title></head>
+<body><h1>一時的に利用できません</h1>
+<p>データベースに接続できないため、処理を完了できませんでした。この操作の内容は保存されていません。</p>
+<p>しばらく待ってから、もう一度お試しください。</p></body></html>
+"""
+
+
+class DatabaseUnavailableMiddleware:
+    """A lost database connection (server restart, failover) is answered with 503 and a Japanese page saying
+    nothing was saved, instead of a bare 500. The request's transaction is rolled back by the database, so no
+    half-saved form remains; the next request reconnects (CONN_HEALTH_CHECKS)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.warning("database unavailable during %s %s: %s", request.method, request.path, exception)
+        response = HttpResponse(DATABASE_UNAVAILABLE_PAGE, status=503)
+        response["Retry-After"] = "5"
         return response

@@ -301,3 +301,32 @@ def test_no_template_relies_on_inline_script_the_policy_would_block():
                     continue
                 offenders.append(f"{template.relative_to(BASE)}: {match.group(0)!r}")
     assert offenders == []
+
+
+def test_a_lost_database_connection_is_answered_with_a_japanese_503(staff_client, monkeypatch):
+    """During a database restart a request fails cleanly: 503, a retry hint, and the words 'nothing was saved'."""
+    from django.db import OperationalError
+
+    from smrj_plan import roles
+
+    def database_gone(user):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(roles, "is_manager", database_gone)
+    response = staff_client.get(reverse("home"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    body = response.content.decode()
+    assert "一時的に利用できません" in body and "この操作の内容は保存されていません。" in body
+    assert response["Content-Security-Policy"] == django_settings.CONTENT_SECURITY_POLICY
+
+
+def test_other_errors_are_not_disguised_as_database_outages(staff_client, monkeypatch):
+    from smrj_plan import roles
+
+    def broken(user):
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(roles, "is_manager", broken)
+    with pytest.raises(ZeroDivisionError):
+        staff_client.get(reverse("home"))
