@@ -158,14 +158,19 @@ def _columns(header: list[list[str]], kind: str) -> tuple[list[dict], list[list[
                 "rowspan": 1 if (has_ledgers or n == 2) else n - 1,
             }
         )
-    if total_row is not None and not beside:
+    # 合 計 sits where the plan prints it: spanning down from the segment row (一般勘定 予算計画, 産業基盤整備勘定),
+    # or in the 経理 row under a segment heading that spans it too (共済勘定: one segment, 合 計 beside its 経理).
+    if total_row == 1:
         second.append({"text": "合 計", "colspan": 1, "rowspan": n - 1})
+    elif total_row == 2:
+        second[-1]["colspan"] += 1
     layout = [top, second]
     if n == 3:
         third = [
             {"text": ledger_row[c], "colspan": 1, "rowspan": 1}
             for c, col in enumerate(columns)
-            if col["role"] != "grand_total" and col["ledger"]
+            if (col["role"] != "grand_total" and col["ledger"])
+            or (col["role"] == "grand_total" and total_row == 2)
         ]
         layout.append(third)
     return columns, layout

@@ -156,8 +156,9 @@ def test_mutual_aid_tables_show_the_adjustment_ledger_with_negatives(reader_clie
     parser = parse(response)
     assert header_spans(parser)[:2] == [
         [("区 別", 1, 3), ("金 額", 5, 1)],
-        [("事業継続・経営体力強化支援業務", 4, 1), ("合 計", 1, 2)],
+        [("事業継続・経営体力強化支援業務", 5, 1)],
     ]
+    assert header_spans(parser)[2][-2:] == [("(調 整)", 1, 1), ("合 計", 1, 1)]
     assert [c["text"] for c in body_row(parser, "借入金等")["cells"]] == [
         "借入金等", "-", "657,374", "-", "△346,114", "311,260",
     ]  # fmt: skip
