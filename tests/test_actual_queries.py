@@ -1,0 +1,64 @@
+"""The entry and review pages do not issue more queries as indicators and actuals grow."""
+
+from decimal import Decimal
+
+import pytest
+
+from indicators import services
+from indicators.models import Indicator
+
+
+@pytest.mark.django_db
+def test_quarter_page_query_count_does_not_grow_with_rows(
+    staff_client, staff_user, fiscal_year, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8):
+        empty = staff_client.get("/entry/2024/2/")
+    for q in (1, 2):
+        services.actual_save(
+            indicator=Indicator.objects.get(code="1-1"),
+            fiscal_year=fiscal_year,
+            quarter=q,
+            user=staff_user,
+            data={"value": Decimal("10")},
+            expected_version=0,
+        )
+        services.actual_save(
+            indicator=Indicator.objects.get(code="1-3"),
+            fiscal_year=fiscal_year,
+            quarter=q,
+            user=staff_user,
+            data={"numerator": Decimal("3"), "denominator": Decimal("4")},
+            expected_version=0,
+        )
+    with django_assert_max_num_queries(8):
+        full = staff_client.get("/entry/2024/2/")
+    assert "20社" in full.content.decode() and "20社" not in empty.content.decode()
+
+
+@pytest.mark.django_db
+def test_review_page_query_count_is_constant(
+    manager_client, manager, fiscal_year, django_assert_max_num_queries
+):
+    from measures.models import Department
+    from smrj_plan.roles import Role
+    from tests.conftest import make_user
+
+    codes = ["1-1", "2-1", "3-1", "4-1", "5-1", "4-9", "5-3"]
+    for code in codes:
+        ind = Indicator.objects.get(code=code)
+        user = make_user(f"u{code}", Role.STAFF, Department.objects.get(pk=ind.department_id))
+        services.actual_save(
+            indicator=ind,
+            fiscal_year=fiscal_year,
+            quarter=1,
+            user=user,
+            data={"value": Decimal("7")},
+            expected_version=0,
+        )
+    with django_assert_max_num_queries(6):
+        body = manager_client.get("/entry/2024/1/review/").content.decode()
+    assert (
+        body.count("7社") + body.count("7件") + body.count("7本") + body.count("7者") + body.count("7人日")
+        == 7
+    )
