@@ -8,6 +8,8 @@ register = template.Library()
 
 NEGATIVE_MARK = "△"
 NO_AMOUNT = "-"
+# The same convention as a spreadsheet number format (values stay numeric; a 「-」 cell is left empty or 0).
+EXCEL_NUMBER_FORMAT = '#,##0;"△"#,##0;"-"'
 
 
 def format_million(amount: Decimal | int | None, places: int = 0) -> str:
