@@ -193,6 +193,7 @@ def actual_save(
             actual = lock_entry(Actual, pk=existing.pk, expected_version=expected_version)
             changed = [n for n, v in cleaned.items() if getattr(actual, n) != v]
             if not changed:
+                actual.unchanged = True
                 return actual
             if actual.state not in EDITABLE_STATES:
                 raise ValidationError(
@@ -254,8 +255,9 @@ def actual_save_many(
 ) -> list[Actual]:
     """Save a whole quarter page (or uploaded sheet) at once: every row or none.
 
-    With `submit`, each saved row that is editable is then submitted (提出). Refused rows are collected and
-    raised together as ActualBatchError after the transaction is rolled back."""
+    With `submit`, each saved row that is editable is then submitted (提出). Returns the actuals created,
+    changed or submitted (unchanged rows are left out). Refused rows are collected and raised together as
+    ActualBatchError after the transaction is rolled back."""
     batch = ActualBatchError()
     saved: list[Actual] = []
     with transaction.atomic():
@@ -273,6 +275,8 @@ def actual_save_many(
                 )
                 if actual is not None and submit and actual.state in EDITABLE_STATES:
                     actual = actual_submit(actual=actual, user=user)
+                elif actual is not None and getattr(actual, "unchanged", False):
+                    continue  # nothing to store for this row
             except ConcurrentEditError as exc:
                 batch.conflicts[pk] = exc.current
                 batch.errors[pk] = {"__all__": [actual_conflict_message(exc.current)]}

@@ -105,3 +105,104 @@ def test_the_database_refuses_numerator_above_denominator(staff_user, fiscal_yea
         Actual.objects.create(indicator=ind, fiscal_year=fiscal_year, quarter=1, numerator=5, denominator=4)
     with pytest.raises(IntegrityError), transaction.atomic():
         Actual.objects.create(indicator=ind, fiscal_year=fiscal_year, quarter=1, value=-1)
+
+
+@pytest.mark.django_db
+def test_it_rejects_a_manual_judgement_when_the_benchmark_is_positive(staff_client):
+    response, ind = submit(
+        staff_client, "1-2", quarter=4, growth_rate="8.0", benchmark_rate="5.0", manual_judgement="achieved"
+    )
+    assert "自動で判定します" in field_errors(response, ind, "manual_judgement")[0]
+    assert not Actual.objects.filter(indicator=ind).exists()
+
+
+@pytest.mark.django_db
+def test_baseline_kind_takes_counts_and_a_baseline_ratio(fiscal_year):
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    from indicators import services
+    from measures.models import Department
+    from smrj_plan.roles import Role
+    from tests.conftest import make_user
+
+    ind = Indicator.objects.get(code="R2-6-1")
+    somu = make_user("somu", Role.STAFF, Department.objects.get(pk=ind.department_id))
+    with pytest.raises(ValidationError) as exc:
+        services.actual_save(
+            indicator=ind,
+            fiscal_year=fiscal_year,
+            quarter=4,
+            user=somu,
+            data={
+                "numerator": Decimal("12"),
+                "denominator": Decimal("100"),
+                "benchmark_rate": Decimal("120"),
+            },
+            expected_version=0,
+        )
+    assert exc.value.message_dict == {
+        "benchmark_rate": ["基準値（平均比率）は0〜100%の範囲で入力してください。"]
+    }
+    with pytest.raises(ValidationError, match="年度末（第4四半期）にだけ入力します"):
+        services.actual_save(
+            indicator=ind,
+            fiscal_year=fiscal_year,
+            quarter=2,
+            user=somu,
+            data={"numerator": Decimal("1"), "denominator": Decimal("2")},
+            expected_version=0,
+        )
+    a = services.actual_save(
+        indicator=ind,
+        fiscal_year=fiscal_year,
+        quarter=4,
+        user=somu,
+        data={
+            "numerator": Decimal("12"),
+            "denominator": Decimal("100"),
+            "benchmark_rate": Decimal("15.3"),
+            "value": Decimal("99"),
+        },
+        expected_version=0,
+    )
+    assert (a.numerator, a.denominator, a.benchmark_rate, a.value) == (
+        Decimal("12"),
+        Decimal("100"),
+        Decimal("15.3"),
+        None,
+    )
+    assert services.actual_submit(actual=a, user=somu).state == "submitted"
+
+
+@pytest.mark.django_db
+def test_milestone_needs_a_status_to_be_submitted(fiscal_year):
+    from django.core.exceptions import ValidationError
+
+    from indicators import services
+    from measures.models import Department
+    from smrj_plan.roles import Role
+    from tests.conftest import make_user
+
+    ind = Indicator.objects.get(code="R10-2-1")
+    jinji = make_user("jinji", Role.STAFF, Department.objects.get(pk=ind.department_id))
+    a = services.actual_save(
+        indicator=ind,
+        fiscal_year=fiscal_year,
+        quarter=1,
+        user=jinji,
+        data={"note": "骨子案を作成中"},
+        expected_version=0,
+    )
+    with pytest.raises(ValidationError, match="「進捗」が未入力"):
+        services.actual_submit(actual=a, user=jinji)
+    a = services.actual_save(
+        indicator=ind,
+        fiscal_year=fiscal_year,
+        quarter=1,
+        user=jinji,
+        data={"milestone_status": "in_progress", "note": "骨子案を作成中"},
+        expected_version=a.version,
+    )
+    assert services.actual_submit(actual=a, user=jinji).get_milestone_status_display() == "実施中"
