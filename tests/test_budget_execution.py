@@ -321,3 +321,40 @@ def test_totals_columns_and_other_tables_take_no_execution(line, staff_user, man
     _, column = line
     with pytest.raises(ValidationError):
         services.execution_save(row=total_row, column=column, quarter=1, amount=Decimal("1"), user=staff_user)
+
+
+def test_the_form_shows_the_stored_amount_so_that_saving_again_changes_nothing(
+    line, staff_user, staff_client
+):
+    entry = save(line, staff_user, "1000")
+    row, column = line
+    content = staff_client.get(reverse("budgets:execution", args=["ippan"]) + "?quarter=1").content.decode()
+    assert f'name="amount-{row.pk}-{column.pk}" value="1,000"' in content
+    staff_client.post(
+        reverse("budgets:execution_save", args=["ippan", 1]),
+        {f"amount-{row.pk}-{column.pk}": "1,000", f"version-{row.pk}-{column.pk}": str(entry.version)},
+    )
+    entry.refresh_from_db()
+    assert (entry.amount, entry.version, entry.history.count()) == (Decimal("1000"), 1, 1)
+
+
+def test_the_execution_page_costs_the_same_queries_with_more_entries(
+    line, staff_user, manager, manager_client, django_assert_max_num_queries
+):
+    url = reverse("budgets:execution", args=["ippan"])
+    with django_assert_max_num_queries(13):
+        manager_client.get(url)
+    row, column = line
+    for label in ("運営費交付金", "業務収入", "業務経費", "一般管理費"):
+        for quarter in (1, 2, 3):
+            entry = services.execution_save(
+                row=BudgetRow.objects.get(table=row.table, label=label),
+                column=column,
+                quarter=quarter,
+                amount=Decimal("5"),
+                user=staff_user,
+            )
+            services.execution_submit(execution=entry, user=staff_user)
+    with django_assert_max_num_queries(13):
+        response = manager_client.get(url)
+    assert response.content.decode().count("承認</button>") == 12
