@@ -118,3 +118,30 @@ def test_a_locked_quarter_shows_no_inputs_and_refuses_posts(staff_client, manage
 def test_manager_and_auditor_cannot_open_the_entry_form(manager_client, auditor_client):
     assert manager_client.get(URL).status_code == 403
     assert auditor_client.get(URL).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_tampered_version_is_refused_with_a_message(staff_client):
+    i = ind("1-1")
+    r = staff_client.post(URL, {"action": "save", f"a{i.pk}-version": "abc", f"a{i.pk}-value": "5"})
+    assert r.status_code == 200
+    assert "画面の版番号が正しくありません" in r.content.decode()
+    assert not Actual.objects.filter(indicator=i).exists()
+
+
+@pytest.mark.django_db
+def test_unknown_quarter_and_year_are_404(staff_client):
+    assert staff_client.get("/entry/2024/5/").status_code == 404
+    assert staff_client.get("/entry/1999/1/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_single_indicator_page_saves_only_that_indicator(staff_client, fiscal_year):
+    i = ind("1-1")
+    r = staff_client.post(
+        f"/entry/2024/1/indicator/{i.pk}/",
+        {"action": "save", f"a{i.pk}-version": "0", f"a{i.pk}-value": "33"},
+    )
+    assert r.status_code == 302
+    assert Actual.objects.get(indicator=i, fiscal_year=fiscal_year, quarter=1).value == Decimal("33")
+    assert Actual.objects.filter(fiscal_year=fiscal_year).count() == 1
