@@ -116,7 +116,7 @@ def quarter(request, year: int, quarter: int, indicator_pk: int | None = None):
                     quarter=quarter,
                     rows=inputs,
                     submit=submit,
-                    reason="提出" if submit else "下書き保存",
+                    reason="保存して提出" if submit else "下書き保存",
                 )
             except services.ActualBatchError as batch:
                 by_pk = {r.indicator.pk: r for r in open_rows}

@@ -4,6 +4,7 @@ Read from django-simple-history; each historical row is compared with the previo
 `diff_against`. 担当者 see their department's indicators; 管理者 and 監査担当 see everything."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -38,6 +39,8 @@ def _format(actual_field, value) -> str:
         return "（空欄）"
     if actual_field.choices:
         return str(dict(actual_field.flatchoices).get(value, value))
+    if isinstance(value, Decimal):
+        return f"{value.normalize():,f}"
     return str(value)
 
 

@@ -68,8 +68,8 @@ def test_every_change_is_kept_with_who_and_why(story, staff_user, manager):
 @pytest.mark.django_db
 def test_indicator_history_page_shows_old_and_new_values(auditor_client, story):
     body = auditor_client.get(f"/entry/history/indicator/{story.indicator.pk}/").content.decode()
-    assert '<span class="old">120.00</span> → <span class="new">135.00</span>' in body
-    assert '<span class="old">135.00</span> → <span class="new">140.00</span>' in body
+    assert '<span class="old">120</span> → <span class="new">135</span>' in body
+    assert '<span class="old">135</span> → <span class="new">140</span>' in body
     assert "提出済み → 差戻し" in body and "提出済み → 承認済み" in body
     assert "内訳を確認してください" in body
     assert "kanri" in body and "tanto" in body
@@ -88,12 +88,15 @@ def test_history_times_are_in_japan_time(auditor_client, story):
 def test_quarter_history_lists_changes_and_locks(manager_client, story, manager, fiscal_year):
     services.quarter_lock(fiscal_year=fiscal_year, quarter=1, user=manager, reason="四半期締め")
     body = manager_client.get("/entry/history/2024/1/").content.decode()
-    assert '<span class="old">120.00</span> → <span class="new">135.00</span>' in body
+    assert '<span class="old">120</span> → <span class="new">135</span>' in body
     assert "四半期締め" in body
 
 
 @pytest.mark.django_db
 def test_other_department_staff_cannot_see_the_history(other_staff_client, staff_client, story):
     assert other_staff_client.get(f"/entry/history/indicator/{story.indicator.pk}/").status_code == 404
-    assert "135.00" not in other_staff_client.get("/entry/history/2024/1/").content.decode()
-    assert "135.00" in staff_client.get("/entry/history/2024/1/").content.decode()
+    assert (
+        '<span class="new">135</span>'
+        not in other_staff_client.get("/entry/history/2024/1/").content.decode()
+    )
+    assert '<span class="new">135</span>' in staff_client.get("/entry/history/2024/1/").content.decode()
