@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from budgets.models import BudgetColumn, BudgetExecution, BudgetRow
 from indicators.models import Actual, FinalRating, Indicator, QuarterLock
@@ -19,6 +20,7 @@ from smrj_plan.workflow import EntryState
 
 from . import cells
 from .context import ExportContext
+from .streamed import StreamedRows
 
 CHUNK = 2000
 HEADERS = [
@@ -124,7 +126,7 @@ class _Source:
                 new = snapshot.get(name) if htype != "-" else None
                 if htype == "-":
                     old = snapshot.get(name)
-                if _norm(old) != _norm(new):
+                if old != new and _norm(old) != _norm(new):
                     changes.append((name, old, new))
             yield (date, self.order, hid), (self, htype, user_id, reason, extra, snapshot, changes)
 
@@ -239,26 +241,29 @@ def _user_names() -> dict[int, str]:
     return names
 
 
-def _value_cell(ws, source: _Source, name: str, value):
+def _value(source: _Source, name: str, value):
+    """A changed field's value as the sheet shows it: choice labels, 締め済み/受付中, numbers as numbers."""
     if value is None or value == "":
-        return cells.text(ws, "")
+        return None
     if name in source.choices:
-        return cells.text(ws, source.choices[name].get(value, str(value)))
+        return source.choices[name].get(value, str(value))
     if isinstance(value, bool):
-        return cells.text(ws, "締め済み" if value else "受付中")
+        return "締め済み" if value else "受付中"
     if isinstance(value, (Decimal, int)):
-        return cells.number(ws, value)
+        return value
     if hasattr(value, "isoformat"):
-        return cells.text(ws, f"{value:%Y-%m-%d}")
-    return cells.text(ws, value)
+        return f"{value:%Y-%m-%d}"
+    return str(value)
 
 
-def write_history(wb, ctx: ExportContext) -> int:
-    """Write the 変更履歴 sheet; returns the number of change rows written."""
+def write_history(wb, ctx: ExportContext) -> StreamedRows:
+    """Create the 変更履歴 sheet (title, header, panes, print setup) and return its rows, streamed into the
+    package when the workbook is saved (`streamed.package_save`)."""
     ws = wb.create_sheet("変更履歴")
     cells.set_widths(ws, WIDTHS)
     ws.freeze_panes = "A4"
     cells.print_setup(ws, title_rows="3:3")
+    ws.print_options.gridLines = True  # list cells carry no borders; print the grid instead
     ws.append(
         [
             cells.text(
@@ -275,31 +280,30 @@ def write_history(wb, ctx: ExportContext) -> int:
     )
     cells.set_row_height(ws, 3, max(cells.lines_needed(h, w) for h, w in zip(HEADERS, WIDTHS, strict=True)))
     ws.append([cells.header(ws, h) for h in HEADERS])
+    return StreamedRows(ws, first_row=4, n_columns=len(HEADERS), rows=history_rows(ctx), filter_header_row=3)
 
+
+def history_rows(ctx: ExportContext) -> Iterator[list]:
+    """The change rows, oldest first: one per changed field of each history record (at least one per record)."""
     users = _user_names()
     merged = heapq.merge(*(s.events() for s in _sources(ctx)), key=lambda event: event[0])
-    written = 0
     for (date, _order, _hid), (source, htype, user_id, reason, extra, snapshot, changes) in merged:
         quarter = source.quarter_of(extra)
+        fixed = [
+            timezone.localtime(date).replace(tzinfo=None),
+            users.get(user_id, "") if user_id else "（システム）",
+            source.kind,
+            source.target(extra),
+            quarter_label(quarter) if quarter else "年度",
+            OPERATION.get(htype, htype),
+        ]
         state = source.state_of(snapshot)
         for name, old, new in changes or [(None, None, None)]:
-            # Write-only cells are consumed when a row is appended, so every row gets its own cells.
-            ws.append(
-                [
-                    cells.when(ws, date),
-                    cells.text(ws, users.get(user_id, "") if user_id else "（システム）"),
-                    cells.text(ws, source.kind),
-                    cells.text(ws, source.target(extra)),
-                    cells.text(ws, quarter_label(quarter) if quarter else "年度"),
-                    cells.text(ws, OPERATION.get(htype, htype)),
-                    cells.text(ws, source.labels[name] if name else "（項目の変更なし）"),
-                    _value_cell(ws, source, name, old) if name else cells.text(ws, ""),
-                    _value_cell(ws, source, name, new) if name else cells.text(ws, ""),
-                    cells.text(ws, state),
-                    cells.text(ws, reason or ""),
-                ]
-            )
-            written += 1
-    last_row = written + 3
-    ws.auto_filter.ref = f"A3:K{max(last_row, 3)}"
-    return written
+            yield [
+                *fixed,
+                source.labels[name] if name else "（項目の変更なし）",
+                _value(source, name, old) if name else None,
+                _value(source, name, new) if name else None,
+                state,
+                reason,
+            ]

@@ -27,6 +27,7 @@ from .execution_sheet import write_execution
 from .history import write_history
 from .indicator_sheet import write_indicators
 from .reconciliation_sheet import write_reconciliation
+from .streamed import package_save
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROUNDING_RULE = (
@@ -82,8 +83,13 @@ def workbook_write(*, ctx: ExportContext, output: BinaryIO | str) -> dict[str, i
     history = write_history(wb, ctx)
     wb.properties.title = f"{ctx.plan.title} 監査用データ"
     wb.properties.creator = ctx.exported_by
-    wb.save(output)
-    return {"勘定": len(accounts), "予算執行": executions, "端数差異": reconciliation, "変更履歴": history}
+    package_save(wb, output, [history])
+    return {
+        "勘定": len(accounts),
+        "予算執行": executions,
+        "端数差異": reconciliation,
+        "変更履歴": history.written,
+    }
 
 
 def export_filename(ctx: ExportContext) -> str:
