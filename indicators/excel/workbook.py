@@ -8,16 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import BinaryIO
 
-from django.db.models import Max
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils.indexed_list import IndexedList
 
 from indicators import progress
-from indicators.models import Actual
+from indicators.dashboard_selectors import dashboard_last_approved_quarter
 from measures.models import FiscalYear, PlanDocument
 from measures.periods import fiscal_year_short
-from smrj_plan.workflow import EntryState
 
 from . import cells
 from .budget_sheets import write_budget_sheets
@@ -36,12 +34,9 @@ ROUNDING_RULE = (
 )
 
 
-def default_quarter(*, fiscal_year: FiscalYear, include_drafts: bool) -> int:
-    """The last quarter of the year that has a counted actual (approved, or any when drafts count); else 1."""
-    qs = Actual.objects.filter(fiscal_year=fiscal_year)
-    if not include_drafts:
-        qs = qs.filter(state=EntryState.APPROVED)
-    return qs.aggregate(q=Max("quarter"))["q"] or 1
+def default_quarter(*, fiscal_year: FiscalYear) -> int:
+    """The dashboard's default: the last quarter with an approved actual, else 第1四半期."""
+    return dashboard_last_approved_quarter(fiscal_year=fiscal_year) or 1
 
 
 def export_context_build(
@@ -56,7 +51,7 @@ def export_context_build(
     fiscal_year = FiscalYear.objects.get(year=year)
     plan = PlanDocument.objects.get(fiscal_year=fiscal_year)
     if quarter is None:
-        quarter = default_quarter(fiscal_year=fiscal_year, include_drafts=include_drafts)
+        quarter = default_quarter(fiscal_year=fiscal_year)
     if quarter not in (1, 2, 3, 4):
         raise ValueError("四半期は1〜4で指定してください。")
     extra = {"exported_at": exported_at} if exported_at else {}
