@@ -147,6 +147,8 @@ class DashboardOverview:
     rows: list[IndicatorProgressRow]
     pillars: list[PillarSummary]
     has_approved_data: bool
+    pillar_choices: list[Section] = field(default_factory=list)
+    department_choices: list[Department] = field(default_factory=list)
 
     @property
     def as_of_label(self) -> str:
@@ -184,13 +186,50 @@ def _figures_by_indicator(*, indicator_ids, fiscal_year: FiscalYear) -> dict[int
     return by_indicator
 
 
+# What a progress row reads of an indicator; the plan's text and notes stay in the database.
+INDICATOR_ROW_FIELDS = (
+    "id",
+    "plan_id",
+    "code",
+    "order",
+    "section_id",
+    "parent_id",
+    "category",
+    "kind",
+    "name",
+    "target",
+    "target_text",
+    "unit",
+    "comparison",
+    "direction",
+    "benchmark_multiplier",
+    "is_effort_target",
+    "frequency",
+    "department_id",
+)
+
+
 def dashboard_indicator_queryset(*, user, fiscal_year: FiscalYear):
-    """The indicators of the year the user may read, with what the rows show joined in (no per-row queries)."""
+    """The indicators of the year the user may read, only the columns a row shows.
+
+    Sections (with their chapter) and departments are attached by `_attach_sections_and_departments` from two
+    small queries instead of a join: a join builds one Section, Chapter and Department object per indicator."""
     return (
         indicator_selectors.indicator_visible_list(user=user, fiscal_year=fiscal_year)
-        .select_related("section__chapter", "department", "parent")
+        .select_related(None)
+        .only(*INDICATOR_ROW_FIELDS)
         .order_by("order")
     )
+
+
+def _attach_sections_and_departments(indicators: list[Indicator]) -> None:
+    section_ids = {i.section_id for i in indicators}
+    department_ids = {i.department_id for i in indicators}
+    sections = {s.pk: s for s in Section.objects.filter(pk__in=section_ids).select_related("chapter")}
+    departments = {d.pk: d for d in Department.objects.filter(pk__in=department_ids)}
+    for ind in indicators:
+        ind.section = sections[ind.section_id]
+        ind.department = departments[ind.department_id]
 
 
 def indicator_progress_list(
@@ -211,25 +250,34 @@ def indicator_progress_list(
     if section_id is not None:
         qs = qs.filter(section_id=section_id)
     indicators = list(qs)
-    figures = _figures_by_indicator(indicator_ids=[i.pk for i in indicators], fiscal_year=fiscal_year)
+    if indicators:
+        _attach_sections_and_departments(indicators)
+    # The same filter as a subquery: cheaper to build than an IN list of every id, and just as exact.
+    indicator_ids = qs.values("pk")
+    figures = _figures_by_indicator(indicator_ids=indicator_ids, fiscal_year=fiscal_year)
     last_approved = _last_approved_quarter(figures)
     as_of = as_of_quarter or last_approved or 1
     ratings = {
         r.indicator_id: r
-        for r in FinalRating.objects.filter(fiscal_year=fiscal_year, indicator__in=[i.pk for i in indicators])
+        for r in FinalRating.objects.filter(fiscal_year=fiscal_year, indicator_id__in=indicator_ids)
     }
     rows = []
     for ind in indicators:
         spec = spec_from_indicator(ind)
         figs = figures.get(ind.pk, [])
+        progress = progress_compute(spec=spec, figures=figs, as_of_quarter=as_of)
+        unapproved = sum(1 for f in figs if f.quarter <= as_of and not f.is_approved)
         rows.append(
             IndicatorProgressRow(
                 indicator=ind,
-                progress=progress_compute(spec=spec, figures=figs, as_of_quarter=as_of),
+                progress=progress,
+                # Most rows have nothing unapproved: the same figures give the same progress.
                 with_unapproved=progress_compute(
                     spec=spec, figures=figs, as_of_quarter=as_of, include_unapproved=True
-                ),
-                unapproved_count=sum(1 for f in figs if f.quarter <= as_of and not f.is_approved),
+                )
+                if unapproved
+                else progress,
+                unapproved_count=unapproved,
                 final_rating=ratings.get(ind.pk),
             )
         )
@@ -265,15 +313,31 @@ def dashboard_overview(
     section_id: int | None = None,
     status: str | None = None,
 ) -> DashboardOverview:
-    """The overview: pillar summaries and the indicator rows (status filter applied after the arithmetic)."""
+    """The overview: pillar summaries and the indicator rows, filtered by department, pillar and status.
+
+    Every readable indicator of the year is computed once and the filters apply in Python: the default as-of
+    quarter and the filter choices then come from the same rows, with no further query. The pillar summaries
+    follow the department filter (whose targets) but not the pillar or status filters (which rows to list)."""
     rows, as_of, has_approved = indicator_progress_list(
-        user=user,
-        fiscal_year=fiscal_year,
-        as_of_quarter=as_of_quarter,
-        department_id=department_id,
-        section_id=section_id,
+        user=user, fiscal_year=fiscal_year, as_of_quarter=as_of_quarter
     )
+    pillar_choices = sorted(
+        {
+            r.indicator.section_id: r.indicator.section
+            for r in rows
+            if r.indicator.section.chapter.number == 1
+        }.values(),
+        key=lambda s: s.number,
+    )
+    department_choices = sorted(
+        {r.indicator.department_id: r.indicator.department for r in rows}.values(),
+        key=lambda d: (d.order, d.code),
+    )
+    if department_id is not None:
+        rows = [r for r in rows if r.indicator.department_id == department_id]
     pillars = pillar_summaries(rows=rows)
+    if section_id is not None:
+        rows = [r for r in rows if r.indicator.section_id == section_id]
     if status:
         rows = [r for r in rows if r.progress.status == status]
     return DashboardOverview(
@@ -282,21 +346,9 @@ def dashboard_overview(
         rows=rows,
         pillars=pillars,
         has_approved_data=has_approved,
+        pillar_choices=pillar_choices,
+        department_choices=department_choices,
     )
-
-
-def dashboard_filter_choices(*, user, fiscal_year: FiscalYear) -> tuple[list[Section], list[Department]]:
-    """Pillars of the year's plan and the departments owning indicators the user may read (two queries)."""
-    pillars = list(
-        Section.objects.filter(chapter__plan__fiscal_year=fiscal_year, chapter__number=1)
-        .select_related("chapter")
-        .order_by("number")
-    )
-    visible = indicator_selectors.indicator_visible_list(user=user, fiscal_year=fiscal_year)
-    departments = list(
-        Department.objects.filter(pk__in=visible.values("department_id")).order_by("order", "code")
-    )
-    return pillars, departments
 
 
 def pillar_get(*, fiscal_year: FiscalYear, number: int) -> Section:

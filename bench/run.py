@@ -1,0 +1,448 @@
+"""Server-time benchmark of the dashboard against a bare logged-in Django view (the floor).
+
+    python bench/run.py                       # SQLite (a temp file), seed size then large size
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/smrj_bench python bench/run.py   # + PostgreSQL
+    BENCH_RUNS=50 python bench/run.py         # more runs per measurement (median reported)
+
+Each database backend runs in its own worker process (Django reads its settings once). A worker builds a separate
+database (a temp SQLite file; on PostgreSQL the test database `test_<name>` that Django's test runner would create,
+dropped afterwards: the database named in BENCH_DATABASE_URL itself is never written), loads the plan, then:
+
+- seed size: the published plan (28 indicators) with a year of approved actuals;
+- large size: plus 10 fiscal years × 250 indicators × 4 quarters of actuals, each with three history rows
+  (下書き → 提出 → 承認) and a final 評定 for some indicators.
+
+Every measurement is timed with Django's test Client in-process (server time: middleware, views, templates, SQL;
+no network), median of BENCH_RUNS runs after warm-up, with the SQL query count of one run. A measurement is a
+function registered with `@measurement(...)` that returns a zero-argument callable doing one request; adding one
+(an Excel export, say) is a function added to MEASUREMENTS, nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+RUNS = int(os.environ.get("BENCH_RUNS", "30"))
+WARMUP = 3
+LARGE_YEARS = 10
+LARGE_INDICATORS = 250
+GOALS_MS = {"seed": 100.0, "large": 300.0}
+GOAL_FLOOR_RATIO = 5.0
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Measurements: add a function here to time another page.
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What a measurement may use: a logged-in manager's client and the ids of the data just built."""
+
+    client: object
+    fiscal_year: int  # the year the pages show by default (the latest with a plan)
+    indicator_pk: int  # a count indicator of that year with four quarters of actuals
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Measurement:
+    name: str
+    label: str
+    prepare: Callable[[Context], Callable[[], object]]
+    is_floor: bool = False
+
+
+MEASUREMENTS: list[Measurement] = []
+
+
+def measurement(name: str, label: str, *, is_floor: bool = False):
+    def register(prepare):
+        MEASUREMENTS.append(Measurement(name=name, label=label, prepare=prepare, is_floor=is_floor))
+        return prepare
+
+    return register
+
+
+@measurement("bare", "参考: 素のHttpResponse（ログイン済み）")
+def bare_view(ctx: Context):
+    return lambda: ctx.client.get("/bench/bare/")
+
+
+@measurement("floor", "基準: base.htmlだけのページ（ログイン済み）", is_floor=True)
+def floor_view(ctx: Context):
+    return lambda: ctx.client.get("/bench/floor/")
+
+
+@measurement("overview", "ダッシュボード全体 /dashboard/")
+def overview_page(ctx: Context):
+    return lambda: ctx.client.get("/dashboard/")
+
+
+@measurement("indicator", "指標の進捗ページ /dashboard/indicator/<pk>/")
+def indicator_page(ctx: Context):
+    return lambda: ctx.client.get(f"/dashboard/indicator/{ctx.indicator_pk}/")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Worker: one database backend, both sizes.
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smrj_plan.settings")
+    # Production settings (DEBUG off: no query log, cached templates) with what an in-process client needs.
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
+    os.environ["SECURE_SSL_REDIRECT"] = "0"
+    os.environ["STATIC_MANIFEST"] = "0"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["AXES_ENABLED"] = "0"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ROOT_URLCONF = "bench.urls"  # the app's URLs plus the floor view
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _manager():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from smrj_plan.roles import Role
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-manager")
+    user.groups.add(Group.objects.get_or_create(name=str(Role.MANAGER))[0])
+    return user
+
+
+def _figures(indicator, quarter: int, rng: random.Random) -> dict | None:
+    """Plausible figures of a kind for one quarter; None when the kind has no figure that quarter."""
+    kind = indicator.kind
+    annual = indicator.frequency == "annual" or kind in ("benchmark", "baseline")
+    if annual and quarter != 4:
+        return None
+    if kind in ("count", "exact", "count_no_target"):
+        target = indicator.target or Decimal("100")
+        return {"value": (target * Decimal(rng.randint(15, 35)) / 100).quantize(Decimal("1"))}
+    if kind in ("ratio", "baseline"):
+        denominator = rng.randint(50, 400)
+        return {
+            "numerator": Decimal(rng.randint(denominator // 2, denominator)),
+            "denominator": Decimal(denominator),
+        }
+    if kind == "benchmark":
+        return {
+            "growth_rate": Decimal(rng.randint(-20, 80)) / 10,
+            "benchmark_rate": Decimal(rng.randint(-5, 30)) / 10,
+        }
+    if kind == "milestone":
+        return {"milestone_status": rng.choice(["not_started", "in_progress", "done"])}
+    return {"value": Decimal(rng.randint(0, 50))}
+
+
+def _add_actuals(
+    indicators, fiscal_year, user, rng: random.Random, *, drafts_in_q4: bool = False
+) -> tuple[int, int]:
+    """Four quarters of actuals per indicator with three history rows each (draft → submitted → approved)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from indicators.models import Actual
+
+    actuals = []
+    for ind in indicators:
+        for quarter in (1, 2, 3, 4):
+            figures = _figures(ind, quarter, rng)
+            if figures is None:
+                continue
+            state = "approved"
+            if drafts_in_q4 and quarter == 4 and rng.random() < 0.3:
+                state = rng.choice(["draft", "submitted"])
+            actuals.append(
+                Actual(
+                    indicator=ind,
+                    fiscal_year=fiscal_year,
+                    quarter=quarter,
+                    state=state,
+                    version=3,
+                    updated_by=user,
+                    **figures,
+                )
+            )
+    created = Actual.objects.bulk_create(actuals, batch_size=500)
+    if not created or created[0].pk is None:  # backends that do not return ids
+        created = list(Actual.objects.filter(fiscal_year=fiscal_year))
+    History = Actual.history.model
+    fields = [f.attname for f in Actual._meta.fields]
+    now = timezone.now()
+    rows = []
+    for actual in created:
+        base = {name: getattr(actual, name) for name in fields}
+        for step, (state, reason) in enumerate(
+            (("draft", "入力"), ("submitted", "提出"), ("approved", "承認"))
+        ):
+            data = dict(base, state=state, version=step + 1)
+            rows.append(
+                History(
+                    **data,
+                    history_date=now - dt.timedelta(days=3 - step),
+                    history_type="+" if step == 0 else "~",
+                    history_change_reason=reason,
+                    history_user_id=user.pk,
+                )
+            )
+    History.objects.bulk_create(rows, batch_size=1000)
+    return len(created), len(rows)
+
+
+def _build_seed(rng: random.Random) -> dict:
+    """The published plan with a year of approved actuals (the seed size)."""
+    from django.core.management import call_command
+
+    from indicators.models import Indicator
+    from measures.models import FiscalYear
+
+    call_command("load_plan", verbosity=0)
+    user = _manager()
+    fy = FiscalYear.objects.get(year=2024)
+    indicators = list(Indicator.objects.filter(plan__fiscal_year=fy).order_by("order"))
+    actuals, history = _add_actuals(indicators, fy, user, rng)
+    return {"indicators": len(indicators), "actuals": actuals, "history": history, "years": 1}
+
+
+def _build_large(rng: random.Random) -> dict:
+    """10 more fiscal years, each a plan with 250 indicators in five pillars, four quarters of actuals each."""
+    from django.db import transaction
+
+    from indicators.models import FinalRating, Indicator
+    from measures.models import Chapter, FiscalYear, PlanDocument, Section
+
+    user = _manager()
+    templates = list(Indicator.objects.filter(plan__fiscal_year__year=2024).order_by("order"))
+    totals = {"indicators": 0, "actuals": 0, "history": 0, "years": LARGE_YEARS}
+    for offset in range(1, LARGE_YEARS + 1):
+        with transaction.atomic():
+            fy = FiscalYear.objects.create(year=2024 + offset)
+            plan = PlanDocument.objects.create(
+                fiscal_year=fy, title=f"合成計画 {fy.year}", organization="ベンチマーク"
+            )
+            chapter = Chapter.objects.create(
+                plan=plan, number=1, numeral="I", title="国民に対して提供するサービス"
+            )
+            sections = [
+                Section.objects.create(chapter=chapter, number=n, title=f"柱{n}（合成）") for n in range(1, 6)
+            ]
+            indicators = []
+            for i in range(LARGE_INDICATORS):
+                t = templates[i % len(templates)]
+                indicators.append(
+                    Indicator(
+                        plan=plan,
+                        code=f"S{i + 1:03d}",
+                        order=i + 1,
+                        section=sections[i % 5],
+                        category=t.category,
+                        kind=t.kind,
+                        name=f"{t.name}（合成{i + 1}）",
+                        text=t.text,
+                        target=t.target,
+                        target_text=t.target_text,
+                        unit=t.unit,
+                        comparison=t.comparison,
+                        direction=t.direction,
+                        benchmark_multiplier=t.benchmark_multiplier,
+                        frequency=t.frequency,
+                        department_id=t.department_id,
+                    )
+                )
+            Indicator.objects.bulk_create(indicators, batch_size=500)
+            indicators = list(Indicator.objects.filter(plan=plan).order_by("order"))
+            actuals, history = _add_actuals(indicators, fy, user, rng, drafts_in_q4=offset == LARGE_YEARS)
+            ratings = [
+                FinalRating(
+                    indicator=ind, fiscal_year=fy, grade=rng.choice("ABCD"), reason="合成データ", set_by=user
+                )
+                for ind in indicators[::5]
+                if ind.category == "main"
+            ]
+            FinalRating.objects.bulk_create(ratings)
+        totals["indicators"] += len(indicators)
+        totals["actuals"] += actuals
+        totals["history"] += history
+    return totals
+
+
+def _time(fn: Callable[[], object]) -> tuple[float, float, int, int]:
+    """Median server time (wall ms) and median CPU time of this process (ms) over RUNS after WARMUP, the query
+    count of one run and its status code. CPU time is what the page costs Python whatever else the machine
+    runs; wall time adds waiting (on PostgreSQL, the database server's work)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(WARMUP):
+        fn()
+    with CaptureQueriesContext(connection) as queries:
+        response = fn()
+    query_count = len(queries)  # now: the captured list is a view on a log that the next request resets
+    wall, cpu = [], []
+    for _ in range(RUNS):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        fn()
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return statistics.median(wall), statistics.median(cpu), query_count, response.status_code
+
+
+def _measure(size: str, data: dict) -> list[dict]:
+    from django.test import Client
+
+    from indicators.models import Indicator
+    from measures.models import FiscalYear
+
+    client = Client()
+    client.force_login(_manager())
+    fy = FiscalYear.objects.filter(plan__isnull=False).order_by("-year").first()
+    indicator = Indicator.objects.filter(plan__fiscal_year=fy, kind="count").order_by("order").first()
+    ctx = Context(client=client, fiscal_year=fy.year, indicator_pk=indicator.pk)
+    results = []
+    for m in MEASUREMENTS:
+        median, cpu, queries, status = _time(m.prepare(ctx))
+        results.append(
+            {
+                "size": size,
+                "name": m.name,
+                "label": m.label,
+                "floor": m.is_floor,
+                "ms": median,
+                "cpu_ms": cpu,
+                "queries": queries,
+                "status": status,
+                **{f"data_{k}": v for k, v in data.items()},
+            }
+        )
+    return results
+
+
+def worker(database_url: str) -> list[dict]:
+    """Build the database for one backend, measure at both sizes, drop it."""
+    _setup_django(database_url)
+    from django.core.management import call_command
+    from django.db import connection
+
+    rng = random.Random(20240401)
+    is_sqlite = connection.vendor == "sqlite"
+    if not is_sqlite:
+        # Django's own test-database creation: `test_<name>`, created fresh and destroyed afterwards.
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    else:
+        call_command("migrate", verbosity=0, interactive=False)
+    try:
+        seed = _build_seed(rng)
+        results = _measure("seed", seed)
+        large = _build_large(rng)
+        large = {k: large[k] + seed[k] for k in large}
+        results += _measure("large", large)
+    finally:
+        if not is_sqlite:
+            connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+    for r in results:
+        r["backend"] = "PostgreSQL" if not is_sqlite else "SQLite"
+    return results
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Driver: one worker process per backend, then the table.
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _run_worker(database_url: str) -> list[dict]:
+    env = dict(os.environ, BENCH_WORKER_DATABASE_URL=database_url)
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve())],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr)
+        raise SystemExit(f"benchmark worker failed for {database_url.split('@')[-1]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def report(results: list[dict]) -> str:
+    lines = [
+        f"runs per measurement: {RUNS} (median, after {WARMUP} warm-up runs); server time in-process (Django test Client)",
+        "",
+        "| DB | size | data | page | median ms | CPU ms | queries | × floor | goal |",
+        "|---|---|---|---|---:|---:|---:|---:|---|",
+    ]
+    ok = True
+    for backend in dict.fromkeys(r["backend"] for r in results):
+        for size in ("seed", "large"):
+            rows = [r for r in results if r["backend"] == backend and r["size"] == size]
+            if not rows:
+                continue
+            floor = next(r for r in rows if r["floor"])["ms"]
+            first = rows[0]
+            data = (
+                f"{first['data_years']}年度・指標{first['data_indicators']:,}・実績{first['data_actuals']:,}"
+                f"・履歴{first['data_history']:,}"
+            )
+            for r in rows:
+                ratio = r["ms"] / floor if floor else float("nan")
+                goal = ""
+                if r["name"] == "overview":
+                    met = r["ms"] < GOALS_MS[size] and ratio <= GOAL_FLOOR_RATIO
+                    ok &= met
+                    goal = f"{'OK' if met else 'NG'} (< {GOALS_MS[size]:.0f} ms, ≤ {GOAL_FLOOR_RATIO:.0f}×)"
+                if r["status"] != 200:
+                    ok = False
+                    goal += f" HTTP {r['status']}"
+                lines.append(
+                    f"| {backend} | {size} | {data} | {r['label']} | {r['ms']:.1f} | {r['cpu_ms']:.1f} | {r['queries']} | "
+                    f"{ratio:.1f} | {goal} |"
+                )
+    lines.append("")
+    lines.append("all goals met" if ok else "SOME GOALS NOT MET")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    worker_url = os.environ.get("BENCH_WORKER_DATABASE_URL")
+    if worker_url:
+        print(json.dumps(worker(worker_url)))
+        return 0
+    results = []
+    with tempfile.TemporaryDirectory(prefix="smrj-bench-") as tmp:
+        results += _run_worker(f"sqlite:///{tmp}/bench.sqlite3")
+    pg_url = os.environ.get("BENCH_DATABASE_URL")
+    if pg_url:
+        results += _run_worker(pg_url)
+    print(report(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
