@@ -98,6 +98,17 @@ def indicator_page(ctx: Context):
     return lambda: ctx.client.get(f"/dashboard/indicator/{ctx.indicator_pk}/")
 
 
+@measurement("excel", "監査用Excelの出力 /reports/download/（全シート、変更履歴を含む）")
+def excel_export(ctx: Context):
+    def download():
+        response = ctx.client.get("/reports/download/", {"year": ctx.fiscal_year, "include_drafts": "no"})
+        if response.status_code == 200:
+            b"".join(response.streaming_content)  # the workbook is written before the response; read it all
+        return response
+
+    return download
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Worker: one database backend, both sizes.
 # ---------------------------------------------------------------------------------------------------------------
