@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from indicators import selectors, services, xlsx_import
 from indicators.forms import ActualRowForm, ReasonForm, UploadForm, VersionForm
@@ -247,7 +248,13 @@ def _lock_action(request, year: int, quarter: int, locked: bool):
             )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
-    return redirect(request.POST.get("next") or reverse("entry:review", args=[year, quarter]))
+    # Only a path on this site: anything else ("https://…", "//…", ":") would be an open redirect or a 500.
+    next_url = request.POST.get("next", "")
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=False
+    ):
+        next_url = reverse("entry:review", args=[year, quarter])
+    return redirect(next_url)
 
 
 @login_required

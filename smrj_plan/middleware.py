@@ -2,7 +2,7 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 
 logger = logging.getLogger(__name__)
 
@@ -47,3 +47,29 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(DATABASE_UNAVAILABLE_PAGE, status=503)
         response["Retry-After"] = "5"
         return response
+
+
+NUL_REFUSED_PAGE = """<!DOCTYPE html>
+<html lang="ja"><head><meta charset="utf-8"><title>入力を受け付けられません｜中小機構 年度計画トラッカー</title></head>
+<body><h1>入力を受け付けられません</h1>
+<p>入力に使えない制御文字（NUL）が含まれていたため、何も保存していません。前の画面に戻り、入力し直してください。</p>
+</body></html>
+"""
+
+
+class RejectNulBytesMiddleware:
+    """Refuses (400) any query or form value containing a NUL character before a view sees it.
+
+    No text the app stores may hold NUL, and PostgreSQL cannot store it at all: a value read straight from
+    request.POST would otherwise reach the database and fail there with a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+        for data in sources:
+            for key, values in data.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    return HttpResponseBadRequest(NUL_REFUSED_PAGE)
+        return self.get_response(request)

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "smrj_plan.middleware.SecurityHeadersMiddleware",
     "smrj_plan.middleware.DatabaseUnavailableMiddleware",
+    "smrj_plan.middleware.RejectNulBytesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
