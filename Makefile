@@ -57,5 +57,9 @@ format: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
 
+# Load and fault test: 50 users against gunicorn and a throwaway PostgreSQL server, about two minutes (README).
+loadtest: $(VENV)/.installed-dev
+	$(BIN)/python bench/load_test.py
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
