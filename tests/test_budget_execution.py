@@ -358,3 +358,17 @@ def test_the_execution_page_costs_the_same_queries_with_more_entries(
     with django_assert_max_num_queries(13):
         response = manager_client.get(url)
     assert response.content.decode().count("承認</button>") == 12
+
+
+def test_odd_version_text_is_not_a_server_error(line, staff_user, staff_client):
+    row, column = line
+    entry = save(line, staff_user, "10")
+    response = staff_client.post(
+        reverse("budgets:execution_save", args=["ippan", 1]),
+        {f"amount-{row.pk}-{column.pk}": "11", f"version-{row.pk}-{column.pk}": "²"},
+    )
+    assert response.status_code == 302
+    response = staff_client.post(
+        reverse("budgets:execution_action", args=[entry.pk]), {"action": "submit", "version": "１"}
+    )
+    assert response.status_code == 302
