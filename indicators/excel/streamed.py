@@ -71,7 +71,7 @@ class StreamedRows:
                 if type(value) is str:
                     fragment = cache.get(value)
                     if fragment is None:
-                        if len(cache) > 20000:
+                        if len(cache) > 4096:
                             cache.clear()
                         fragment = cache[value] = cell(value)
                 else:
