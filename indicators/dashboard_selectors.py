@@ -256,6 +256,9 @@ def indicator_progress_list(
     indicator_ids = qs.values("pk")
     figures = _figures_by_indicator(indicator_ids=indicator_ids, fiscal_year=fiscal_year)
     last_approved = _last_approved_quarter(figures)
+    if as_of_quarter is None and not roles.can_read_all(user):
+        # The year's last approved quarter, not the department's: every page and the workbook start alike.
+        as_of_quarter = dashboard_last_approved_quarter(fiscal_year=fiscal_year)
     as_of = as_of_quarter or last_approved or 1
     ratings = {
         r.indicator_id: r

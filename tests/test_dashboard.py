@@ -367,3 +367,10 @@ def test_final_rating_is_shown_next_to_the_computed_grade(manager_client, manage
     row = cells(content, "1-1")
     assert row[9] == "B（見込み）"
     assert row[10] == "A"
+
+
+def test_staff_default_as_of_is_the_years_not_their_departments(staff_client, manager_client):
+    add_actual("1-1", 1, value="300")  # the staff's department: Q1 only
+    add_actual("2-1", 2, value="5000")  # another department already approved Q2
+    assert staff_client.get(reverse("dashboard:overview")).context["overview"].as_of_quarter == 2
+    assert manager_client.get(reverse("dashboard:overview")).context["overview"].as_of_quarter == 2
