@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from openpyxl.worksheet.pagebreak import Break
 
-from budgets.selectors import BudgetGrid, HeaderCell, budget_grid_list
+from budgets.selectors import BudgetGrid, HeaderCell
 
 from . import cells
 from .context import ExportContext
@@ -42,10 +42,10 @@ def _header_layout(grid: BudgetGrid) -> list[list[tuple[int, HeaderCell]]]:
     return placed
 
 
-def write_budget_sheets(wb, ctx: ExportContext) -> list[str]:
-    """Write one sheet per 勘定; returns the sheet names in order."""
+def write_budget_sheets(wb, ctx: ExportContext, grids: list[BudgetGrid]) -> list[str]:
+    """Write one sheet per 勘定 from `budget_grid_list` output; returns the sheet names in order."""
     grids_by_account: dict[str, list[BudgetGrid]] = {}
-    for grid in budget_grid_list(fiscal_year=ctx.year):
+    for grid in grids:
         grids_by_account.setdefault(grid.account_name, []).append(grid)
     names = []
     for account_name, grids in grids_by_account.items():

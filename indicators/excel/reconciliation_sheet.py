@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from budgets.selectors import ROUNDING_TOLERANCE, budget_reconciliation_list
+from budgets.selectors import ROUNDING_TOLERANCE, BudgetGrid, grid_reconciliation
 
 from . import cells
 from .context import ExportContext
@@ -11,7 +11,9 @@ HEADERS = ["計画", "勘定", "行", "列", "検算", "公表値", "内訳の�
 WIDTHS = [12, 22, 28, 40, 10, 13, 13, 16, 10]
 
 
-def write_reconciliation(wb, ctx: ExportContext) -> int:
+def write_reconciliation(wb, ctx: ExportContext, grids: list[BudgetGrid]) -> int:
+    """The same list as `budget_reconciliation_list` (which runs `grid_reconciliation` over the year's grids),
+    from the grids already read for the account sheets."""
     ws = wb.create_sheet("端数差異")
     cells.set_widths(ws, WIDTHS)
     ws.freeze_panes = "A4"
@@ -39,7 +41,7 @@ def write_reconciliation(wb, ctx: ExportContext) -> int:
     )
     cells.set_row_height(ws, 3, max(cells.lines_needed(h, w) for h, w in zip(HEADERS, WIDTHS, strict=True)))
     ws.append([cells.header(ws, h) for h in HEADERS])
-    items = budget_reconciliation_list(fiscal_year=ctx.year)
+    items = [item for grid in grids for item in grid_reconciliation(grid)]
     for item in items:
         color = cells.ERROR_FONT_COLOR if item.severity == "error" else None
         ws.append(

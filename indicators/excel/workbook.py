@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils.indexed_list import IndexedList
 
+from budgets.selectors import budget_grid_list
 from indicators import progress
 from indicators.dashboard_selectors import dashboard_last_approved_quarter
 from measures.models import FiscalYear, PlanDocument
@@ -72,9 +73,10 @@ def workbook_write(*, ctx: ExportContext, output: BinaryIO | str) -> dict[str, i
     wb._fonts = IndexedList([Font(name=cells.FONT_NAME, size=10)])  # openpyxl has no public setter
     write_cover(wb, ctx, rounding_rule=ROUNDING_RULE)
     write_indicators(wb, ctx)
-    accounts = write_budget_sheets(wb, ctx)
+    grids = budget_grid_list(fiscal_year=ctx.year)  # read once for the account sheets and the reconciliation
+    accounts = write_budget_sheets(wb, ctx, grids)
     executions = write_execution(wb, ctx)
-    reconciliation = write_reconciliation(wb, ctx)
+    reconciliation = write_reconciliation(wb, ctx, grids)
     history = write_history(wb, ctx)
     wb.properties.title = f"{ctx.plan.title} 監査用データ"
     wb.properties.creator = ctx.exported_by
