@@ -87,8 +87,10 @@ def e2e_server():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(e2e_server):
+    """Chromium for one test module. Not session-wide: Playwright's sync API keeps an event loop running while
+    it is open, and Django refuses database calls from the other test modules while a loop runs."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
