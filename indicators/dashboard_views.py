@@ -217,7 +217,10 @@ def budget(request):
     account = next((a for a in accounts if a.code == code), None)
     if account is None:
         raise Http404("勘定が見つかりません。")
-    department_id = None if roles.can_read_all(request.user) else roles.user_department_id(request.user)
+    # A 担当者 sees the columns their department enters; one without a department sees none (0 matches nothing).
+    department_id = (
+        None if roles.can_read_all(request.user) else (roles.user_department_id(request.user) or 0)
+    )
     execution = dashboard_selectors.budget_execution_by_segment(
         fiscal_year=fiscal_year, account_code=account.code, department_id=department_id
     )

@@ -79,3 +79,14 @@ def test_budget_page_access(client, staff_client, auditor_client, manager_client
 def test_budget_page_query_count_is_constant(manager_client, django_assert_max_num_queries, region_expenses):
     with django_assert_max_num_queries(12):
         manager_client.get(reverse("dashboard:budget"), {"account": "ippan"})
+
+
+def test_staff_without_a_department_see_no_budget_columns(client, region_expenses):
+    from smrj_plan.roles import Role
+    from tests.conftest import make_user
+
+    client.force_login(make_user("nodept", Role.STAFF, None))
+    response = client.get(reverse("dashboard:budget"), {"account": "ippan"})
+    assert response.status_code == 200
+    assert response.context["execution"].segments == []
+    assert response.context["execution"].total.budget == D("0")
