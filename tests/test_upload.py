@@ -264,3 +264,15 @@ def test_import_command_prints_problems_and_fails(staff_client, staff_user, tmp_
         call_command("import_actuals", str(path), "--user", staff_user.username, stderr=err)
     assert f"{r11}行目・H列「実績値」: 0以上の数値を入力してください" in err.getvalue()
     assert not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_result_page_lists_row_column_and_message(staff_client):
+    wb = download(staff_client)
+    r11 = fill(wb, "1-1", value=-5)
+    body = upload(staff_client, to_bytes(wb)).content.decode()
+    assert "取り込めませんでした（1件の問題）" in body
+    assert (
+        f'<td class="num">{r11}</td><td>H列「実績値」</td><td>0以上の数値を入力してください（マイナスは入力できません）。</td>'
+        in body
+    )
