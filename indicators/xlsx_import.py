@@ -227,6 +227,11 @@ def actuals_import(
 ) -> ImportResult:
     """Validate and import a filled template. With fiscal_year/quarter given, the template must match them."""
     result = ImportResult(fiscal_year=fiscal_year, quarter=quarter)
+    if not selectors.indicator_editable_list(user=user).exists():
+        result.add(
+            f"{user.get_username()} は実績を入力できません（部署に所属する担当者だけが取り込めます）。"
+        )
+        return result
     wb = _open_workbook(filename, content, result)
     if wb is None:
         return result

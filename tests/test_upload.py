@@ -276,3 +276,13 @@ def test_the_result_page_lists_row_column_and_message(staff_client):
         f'<td class="num">{r11}</td><td>H列「実績値」</td><td>0以上の数値を入力してください（マイナスは入力できません）。</td>'
         in body
     )
+
+
+@pytest.mark.django_db
+def test_import_command_refuses_a_user_who_cannot_enter(staff_client, manager, tmp_path):
+    path = tmp_path / "q1.xlsx"
+    path.write_bytes(to_bytes(download(staff_client)))
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_actuals", str(path), "--user", manager.username, stderr=err)
+    assert "kanri は実績を入力できません（部署に所属する担当者だけが取り込めます）。" in err.getvalue()
