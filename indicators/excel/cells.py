@@ -79,7 +79,12 @@ def text(
     def build(cell):
         cell.font = font(bold=bold, size=size, color=color)
         cell.alignment = Alignment(
-            horizontal=align, vertical="center" if not wrap else "top", indent=indent, wrap_text=wrap
+            # Excel and LibreOffice apply an indent only to explicitly left- (or right-) aligned text.
+            horizontal=align or ("left" if indent else None),
+            # Long wrapped text reads from the top; centred headings stay centred both ways.
+            vertical="top" if wrap and align != "center" else "center",
+            indent=indent,
+            wrap_text=wrap,
         )
         if fill is not None:
             cell.fill = fill
