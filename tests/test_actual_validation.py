@@ -206,3 +206,27 @@ def test_milestone_needs_a_status_to_be_submitted(fiscal_year):
         expected_version=a.version,
     )
     assert services.actual_submit(actual=a, user=jinji).get_milestone_status_display() == "実施中"
+
+
+@pytest.mark.django_db
+def test_ratio_rules_hold_for_any_pair(fiscal_year):
+    """Σ property: a pair is accepted exactly when 0 ≤ numerator ≤ denominator and denominator > 0."""
+    from decimal import Decimal
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from indicators.services import actual_figure_errors
+
+    ind = Indicator.objects.get(code="1-3")
+    amounts = st.decimals(min_value=-1000, max_value=10**6, places=2, allow_nan=False, allow_infinity=False)
+
+    @settings(max_examples=300, deadline=None)
+    @given(num=amounts, den=amounts)
+    def check(num: Decimal, den: Decimal):
+        errors = actual_figure_errors(
+            indicator=ind, fiscal_year=fiscal_year, data={"numerator": num, "denominator": den}
+        )
+        assert (not errors) == (0 <= num <= den and den > 0), (num, den, errors)
+
+    check()
