@@ -568,3 +568,38 @@ def test_streamed_history_keeps_memory_flat_however_long():
     assert last[0] == dt.datetime(2024, 4, 1, 9, 0) + dt.timedelta(minutes=n_rows - 1)
     first = next(sheet.iter_rows(min_row=2, max_row=2))
     assert first[10].value == INJECTION and first[10].data_type == "s"
+
+
+def test_published_targets_from_the_plan_text(db):
+    wb, _ = export(quarter=1)
+    ws = wb["指標"]
+    targets = {ws.cell(r, 1).value: ws.cell(r, 5).value for r in range(4, ws.max_row + 1)}
+    # 「１，０００社以上」「６０，０００者以上」「９２，８００人日以上」「70%以上」「連携事業継続力強化計画支援件数：300件」
+    assert (targets["1-1"], targets["4-9"], targets["5-3"], targets["1-3"], targets["4-10"]) == (
+        1000,
+        60000,
+        92800,
+        70,
+        300,
+    )
+    assert targets["1-2"] == "中小企業実態基本調査のデータの２割以上、上回る"
+    row = _find_row(ws, 1, "4-10")
+    assert ws.cell(row, 4).value == "目標値"
+
+
+def test_unapproved_executed_amounts_count_only_when_asked(year_of_actuals, staff_user):
+    entry = BudgetExecution.objects.filter(quarter=2).order_by("row__order").first()
+    transition(entry, to_state=EntryState.DRAFT, user=staff_user, reason="金額の訂正")
+    approved, _ = export(quarter=2)
+    with_drafts, _ = export(quarter=2, include_drafts=True)
+
+    def line(wb):
+        return next(
+            [c.value for c in r]
+            for r in wb["予算執行"].iter_rows(min_row=4)
+            if r[2].value == entry.row.label and r[0].value == "一般勘定" and r[5].value is not None
+        )
+
+    assert line(approved)[6] is None
+    assert Decimal(str(line(with_drafts)[6])) == entry.amount
+    assert "Q2 下書き" in line(with_drafts)[12]
