@@ -3,6 +3,8 @@
 One ActualRowForm per indicator, prefixed with the indicator's id; the rules themselves live in
 services.actual_figure_errors so the page, the upload and the services cannot disagree."""
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 
@@ -31,6 +33,13 @@ def _decimal(label: str, max_digits: int = 14) -> forms.DecimalField:
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "class": "num-input"}),
         error_messages={"invalid": "数値を入力してください（文字は入力できません）。"},
     )
+
+
+def _plain(value):
+    """310.00 → "310", 12.50 → "12.5": what a person typed, not the column's fixed two decimals."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return value
 
 
 class ActualRowForm(forms.Form):
@@ -69,7 +78,9 @@ class ActualRowForm(forms.Form):
         self.indicator, self.fiscal_year, self.actual = indicator, fiscal_year, actual
         kwargs.setdefault("prefix", f"a{indicator.pk}")
         if actual is not None and "initial" not in kwargs:
-            kwargs["initial"] = {n: getattr(actual, n) for n in kind_fields(indicator) + COMMON_FIELDS}
+            kwargs["initial"] = {
+                n: _plain(getattr(actual, n)) for n in kind_fields(indicator) + COMMON_FIELDS
+            }
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = actual.version if actual is not None else 0
         keep = set(kind_fields(indicator)) | set(COMMON_FIELDS) | {"version"}
