@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from indicators import xlsx_import
 
 pytestmark = pytest.mark.e2e
+# The browser flows share one server: this one keeps to 第2四半期 and leaves drafts only (nothing approved).
 COL = xlsx_import.COLUMN_INDEX
 
 
