@@ -538,6 +538,9 @@ class SegmentExecution:
     budget: Decimal
     executed: dict[int, Decimal]  # quarter → approved amount
     pending: Decimal  # not yet approved, all quarters
+    through: int = (
+        4  # the last quarter with any approved execution in the 勘定; later quarters have no rate yet
+    )
 
     @property
     def cumulative(self) -> list[Decimal]:
@@ -554,7 +557,10 @@ class SegmentExecution:
 
         if not self.budget:
             return [None] * len(QUARTERS)
-        return [round_percent(c * 100 / self.budget) for c in self.cumulative]
+        return [
+            round_percent(c * 100 / self.budget) if q <= self.through else None
+            for q, c in zip(QUARTERS, self.cumulative, strict=True)
+        ]
 
     @property
     def total(self) -> Decimal:
@@ -562,13 +568,34 @@ class SegmentExecution:
 
     @property
     def rate(self) -> Decimal | None:
-        return self.cumulative_rates[-1]
+        """累計執行率 as of the last quarter with approved executions."""
+        return self.cumulative_rates[self.through - 1] if self.through else None
 
     @property
-    def quarter_cells(self) -> list[tuple[Decimal, Decimal | None]]:
-        return list(
-            zip([self.executed.get(q, Decimal("0")) for q in QUARTERS], self.cumulative_rates, strict=True)
-        )
+    def quarter_cells(self) -> list[tuple[str, str]]:
+        """(執行額, 累計執行率) per quarter as shown: 百万円 with 「△」 for negatives, the rate in %; 「—」 after
+        the last quarter with approved executions."""
+        from indicators.dashboard_tables import DASH, format_amount, format_percent
+
+        return [
+            (
+                format_amount(self.executed.get(q, Decimal("0"))) if q <= self.through else DASH,
+                format_percent(rate),
+            )
+            for q, rate in zip(QUARTERS, self.cumulative_rates, strict=True)
+        ]
+
+    @property
+    def budget_text(self) -> str:
+        from indicators.dashboard_tables import format_amount
+
+        return format_amount(self.budget)
+
+    @property
+    def pending_text(self) -> str:
+        from indicators.dashboard_tables import format_amount
+
+        return format_amount(self.pending)
 
 
 @dataclass
@@ -612,6 +639,9 @@ def budget_execution_by_segment(
             target.pending += line.pending_total
             for q, amount in line.approved.items():
                 target.executed[q] = target.executed.get(q, Decimal("0")) + amount
+    through = max((q for seg in (*segments.values(), total) for q in seg.executed), default=0)
+    for seg in (*segments.values(), total):
+        seg.through = through
     return BudgetExecutionOverview(
         account_code=summary.account_code,
         account_name=summary.account_name,

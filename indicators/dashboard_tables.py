@@ -26,6 +26,14 @@ def format_number(value: Decimal | None, unit: str = "") -> str:
     return f"{text}{unit}"
 
 
+def format_amount(value: Decimal | None) -> str:
+    """百万円 as in the budget tables: 「1,234.5」, negatives with 「△」, None as 「-」."""
+    if value is None:
+        return "-"
+    text = format(abs(value).normalize(), ",f")
+    return f"△{text}" if value < 0 else text
+
+
 def format_percent(value: Decimal | None) -> str:
     """An already rounded percentage (`round_percent`) → 「107.1%」."""
     if value is None:

@@ -32,10 +32,13 @@ def test_execution_rate_by_segment_and_quarter(region_expenses):
     assert region.budget == D("104034")
     assert region.cumulative == [D("20000"), D("51000"), D("51000"), D("51000")]
     # 20,000 / 104,034 = 19.22 %; 51,000 / 104,034 = 49.02 %
-    assert region.cumulative_rates == [D("19.2"), D("49.0"), D("49.0"), D("49.0")]
+    # Nothing approved after Q2 yet: no rate for Q3 and Q4 (not a flat 49.0 %).
+    assert region.cumulative_rates == [D("19.2"), D("49.0"), None, None]
+    assert region.rate == D("49.0")
     assert region.pending == D("10000")
     assert overview.total.budget == sum((s.budget for s in overview.segments), D("0"))
     assert overview.total.cumulative[1] == D("51000")
+    assert [seg.through for seg in overview.segments] == [2] * len(overview.segments)
 
 
 def test_budget_page_renders_rates_and_chart(manager_client, region_expenses):
@@ -54,13 +57,14 @@ def test_budget_page_renders_rates_and_chart(manager_client, region_expenses):
         "31,000",
         "49.0%",
     ]
+    assert texts[6:10] == ["—", "—", "—", "—"]
     assert texts[-1] == "10,000"  # unapproved, apart
     island = re.search(
         r'<script id="budget-chart" type="application/json">(.*?)</script>', content, re.S
     ).group(1)
     chart = json.loads(island)
     line = next(t for t in chart["data"] if t["name"].startswith(REGION))
-    assert line["y"] == [19.2, 49.0, 49.0, 49.0]
+    assert line["y"] == [19.2, 49.0, None, None]
 
 
 def test_budget_page_access(client, staff_client, auditor_client, manager_client, db):
@@ -90,3 +94,12 @@ def test_staff_without_a_department_see_no_budget_columns(client, region_expense
     assert response.status_code == 200
     assert response.context["execution"].segments == []
     assert response.context["execution"].total.budget == D("0")
+
+
+def test_budget_amounts_are_shown_like_the_published_tables():
+    from indicators.dashboard_tables import format_amount
+
+    assert format_amount(D("20773.200")) == "20,773.2"
+    assert format_amount(D("-1234")) == "△1,234"
+    assert format_amount(None) == "-"
+    assert format_amount(D("0")) == "0"
