@@ -261,7 +261,9 @@ def execution_save(request, account: str, quarter: int):
                 column=columns[line.column_pk],
                 text=request.POST.get(f"amount-{name}", ""),
                 note=request.POST.get(f"note-{name}", ""),
-                expected_version=int(version) if version.isascii() and version.isdigit() else None,
+                expected_version=int(version)
+                if version.isascii() and version.isdigit() and len(version) <= 9
+                else None,
             )
         )
     url = reverse("budgets:execution", args=[account]) + f"?quarter={quarter}"
@@ -288,7 +290,7 @@ def execution_action(request, pk: int):
     action = request.POST.get("action", "")
     reason = request.POST.get("reason", "")
     version = request.POST.get("version", "")
-    expected = int(version) if version.isascii() and version.isdigit() else None
+    expected = int(version) if version.isascii() and version.isdigit() and len(version) <= 9 else None
     handlers = {
         "submit": lambda: services.execution_submit(
             execution=entry, user=request.user, expected_version=expected
