@@ -98,6 +98,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_USERNAME_CALLABLE = "smrj_plan.login_security.axes_username"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -165,3 +165,14 @@ def test_a_system_administrator_sees_users_in_the_admin(sysadmin_client, staff_u
     assert response.status_code == 200
     assert "tanto" in response.content.decode()
     assert get_user_model().objects.filter(username="tanto").exists()
+
+
+def test_a_username_longer_than_any_account_is_refused_without_an_error(staff_user, client):
+    """Axes records failures in a 255-character column; a 10,000-character username must not break the page."""
+    for _ in range(5):
+        response = _login(client, "tanto" + "x" * 10_000, " ")
+        assert response.status_code in (200, 429)
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == ("tanto" + "x" * 10_000)[:150]
+    # The real account is untouched by the lockout of the long name.
+    assert _login(Client(), "tanto", "pw-tanto").status_code == 302
