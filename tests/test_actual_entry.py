@@ -145,3 +145,26 @@ def test_single_indicator_page_saves_only_that_indicator(staff_client, fiscal_ye
     assert r.status_code == 302
     assert Actual.objects.get(indicator=i, fiscal_year=fiscal_year, quarter=1).value == Decimal("33")
     assert Actual.objects.filter(fiscal_year=fiscal_year).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("junk", ["9" * 5000, "9" * 30, "-1", "1e999", "NaN", "\x00"])
+def test_hostile_numbers_and_versions_never_cause_a_server_error(
+    staff_client, manager_client, staff_user, junk
+):
+    i = ind("1-1")
+    r = staff_client.post(URL, {"action": "save", f"a{i.pk}-version": junk, f"a{i.pk}-value": junk})
+    assert r.status_code == (400 if "\x00" in junk else 200)  # NUL bytes are refused before any view
+    assert not Actual.objects.filter(indicator=i).exists()
+    a = services.actual_save(
+        indicator=i,
+        fiscal_year=i.plan.fiscal_year,
+        quarter=2,
+        user=staff_user,
+        data={"value": Decimal("1")},
+        expected_version=0,
+    )
+    a = services.actual_submit(actual=a, user=staff_user)
+    r = manager_client.post(f"/entry/actual/{a.pk}/approve/", {"version": junk})
+    assert r.status_code == (400 if "\x00" in junk else 302)
+    assert Actual.objects.get(pk=a.pk).state == "submitted"
