@@ -20,12 +20,15 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import transaction  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 from indicators.models import Indicator  # noqa: E402
 from measures.models import Department, StaffProfile  # noqa: E402
 from smrj_plan.roles import Role  # noqa: E402
 
 PASSWORD = "Load-Test-Password-2024"
+YEAR = 2024
+SENTINEL = 98765  # stands for the number the client fills in ({n}); no real path contains it
 SHARED_SLOTS = 2  # this many 担当者 work on a slot someone else has too
 
 
@@ -75,7 +78,40 @@ def main(staff: int, managers: int, readers: int) -> None:
         }
     )
     indicator_pks = list(Indicator.objects.values_list("pk", flat=True))
-    print(json.dumps({"password": PASSWORD, "users": users, "pillars": pillars, "indicators": indicator_pks}))
+    print(
+        json.dumps(
+            {
+                "password": PASSWORD,
+                "users": users,
+                "pillars": pillars,
+                "indicators": indicator_pks,
+                "year": YEAR,
+                "urls": url_templates(),
+            }
+        )
+    )
+
+
+def url_templates() -> dict[str, str]:
+    """The pages the clients use, from the URL configuration itself, with {n} where a number goes."""
+
+    def url(name: str, *args) -> str:
+        return reverse(name, args=args).replace(str(SENTINEL), "{n}")
+
+    return {
+        "login": url("login"),
+        "entry": url("entry:quarter", YEAR, SENTINEL),
+        "template": url("entry:template", YEAR, SENTINEL),
+        "upload": url("entry:upload", YEAR, SENTINEL),
+        "review": url("entry:review", YEAR, SENTINEL),
+        "approve": url("entry:approve", SENTINEL),
+        "return": url("entry:return", SENTINEL),
+        "reopen": url("entry:reopen", SENTINEL),
+        "dashboard": url("dashboard:overview"),
+        "pillar": url("dashboard:pillar", YEAR, SENTINEL),
+        "indicator": url("dashboard:indicator", SENTINEL),
+        "budgets": url("budgets:index"),
+    }
 
 
 if __name__ == "__main__":

@@ -335,16 +335,25 @@ class User(threading.Thread):
         self.rng = random.Random(spec["username"])
         self.failures = 0
 
+    def url(self, name: str, number: int | None = None) -> str:
+        """A page's path from the URL configuration (bench/load_setup.py), with the number filled in."""
+        template = self.context["urls"][name]
+        return template.replace("{n}", str(number)) if number is not None else template
+
+    def url_pattern(self, name: str) -> re.Pattern:
+        head, _, tail = self.context["urls"][name].partition("{n}")
+        return re.compile(re.escape(head) + r"(\d+)" + re.escape(tail))
+
     def running(self) -> bool:
         return time.monotonic() < self.stop_at
 
     def login(self) -> None:
         while self.running():
             try:
-                page = self.browser.get("/accounts/login/", "login_page")
+                page = self.browser.get(self.url("login"), "login_page")
                 token = parse_forms(page.text)[-1]["fields"]["csrfmiddlewaretoken"]
                 response = self.browser.post(
-                    "/accounts/login/",
+                    self.url("login"),
                     {
                         "csrfmiddlewaretoken": token,
                         "username": self.spec["username"],
@@ -397,7 +406,7 @@ class Staff(User):
 
     def step(self) -> None:
         quarter = self.spec["quarter"]
-        path = f"/entry/{YEAR}/{quarter}/"
+        path = self.url("entry", quarter)
         page = self.browser.get(path, "entry_page")
         if page.status != 200:
             return
@@ -460,7 +469,7 @@ class Staff(User):
     def _upload(self, quarter: int, request_id: str, note: str, sent: dict) -> None:
         from openpyxl import load_workbook
 
-        template = self.browser.get(f"/entry/{YEAR}/{quarter}/template.xlsx", "template_download")
+        template = self.browser.get(self.url("template", quarter), "template_download")
         if template.status != 200:
             return
         wb = load_workbook(io.BytesIO(template.body))
@@ -488,7 +497,7 @@ class Staff(User):
             uploaded[pk] = row
         out = io.BytesIO()
         wb.save(out)
-        page = self.browser.get(f"/entry/{YEAR}/{quarter}/upload/", "upload_page")
+        page = self.browser.get(self.url("upload", quarter), "upload_page")
         # Every form on a page carries a valid token; take the first.
         tokens = [
             f["fields"]["csrfmiddlewaretoken"]
@@ -506,7 +515,7 @@ class Staff(User):
         }
         try:
             response = self.browser.post_multipart(
-                f"/entry/{YEAR}/{quarter}/upload/",
+                self.url("upload", quarter),
                 {"csrfmiddlewaretoken": token},
                 {"file": (f"actuals_{YEAR}_Q{quarter}.xlsx", out.getvalue())},
                 "upload",
@@ -523,15 +532,16 @@ class Manager(User):
 
     def step(self) -> None:
         quarter = self.rng.choice([1, 2, 1, 2, 3, 4])  # the 担当者 mostly work on the first two quarters
-        path = f"/entry/{YEAR}/{quarter}/review/"
+        path = self.url("review", quarter)
         page = self.browser.get(path, "review_page")
         if page.status != 200:
             return
         candidates = []
         for form in parse_forms(page.text):
-            match = re.search(r"/entry/actual/(\d+)/(approve|return|reopen)/", form["action"])
-            if match:
-                candidates.append((int(match.group(1)), match.group(2), form))
+            for action in ("approve", "return", "reopen"):
+                match = self.url_pattern(action).fullmatch(form["action"])
+                if match:
+                    candidates.append((int(match.group(1)), action, form))
         by_actual = defaultdict(dict)
         for pk, action, form in candidates:
             by_actual[pk][action] = form
@@ -582,15 +592,15 @@ class Reader(User):
         pillars, indicators = self.context["pillars"], self.context["indicators"]
         choice = self.rng.random()
         if choice < 0.35:
-            self.browser.get("/dashboard/", "dashboard")
+            self.browser.get(self.url("dashboard"), "dashboard")
         elif choice < 0.55:
-            self.browser.get(f"/dashboard/{YEAR}/pillar/{self.rng.choice(pillars)}/", "dashboard_pillar")
+            self.browser.get(self.url("pillar", self.rng.choice(pillars)), "dashboard_pillar")
         elif choice < 0.75:
-            self.browser.get(f"/dashboard/indicator/{self.rng.choice(indicators)}/", "dashboard_indicator")
+            self.browser.get(self.url("indicator", self.rng.choice(indicators)), "dashboard_indicator")
         elif choice < 0.9:
-            self.browser.get(f"/entry/{YEAR}/{self.rng.randint(1, 4)}/review/", "review_page")
+            self.browser.get(self.url("review", self.rng.randint(1, 4)), "review_page")
         else:
-            self.browser.get("/budgets/", "budgets")
+            self.browser.get(self.url("budgets"), "budgets")
 
 
 # --- Orchestration ----------------------------------------------------------------------------------------
