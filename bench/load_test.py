@@ -839,7 +839,13 @@ def report(stats: Stats, elapsed: float, result: dict, args) -> int:
     )
     if args.json:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
-    return 1 if problems or unexpected else 0
+    # A run that wrote nothing (pages moved, logins refused) proves nothing: that is a failure too.
+    acked = Counter(w["kind"] for w in stats.writes if w["outcome"] == "ack")
+    idle = [kind for kind in ("save", "submit", "upload", "approve") if not acked[kind]]
+    not_found = statuses.get("404", 0)
+    if idle or not_found:
+        print(f"no acknowledged {', '.join(idle) or '-'} writes; 404 responses: {not_found}")
+    return 1 if problems or unexpected or idle or not_found else 0
 
 
 if __name__ == "__main__":
