@@ -49,7 +49,11 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
     env["DJANGO_SETTINGS_MODULE"] = "smrj_plan.settings"
     proc = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"], cwd=BASE, env=env, capture_output=True, text=True
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=BASE,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode != 0
     assert "SECRET_KEY is not set" in proc.stderr

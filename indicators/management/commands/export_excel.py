@@ -14,7 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True, help="年度（西暦）。令和6年度なら2024")
         parser.add_argument("--output", required=True, help="出力するファイル（.xlsx）")
         parser.add_argument(
-            "--quarter", type=int, choices=[1, 2, 3, 4], help="基準四半期（既定: 承認済みの実績がある最後の四半期、なければ第1四半期）"
+            "--quarter",
+            type=int,
+            choices=[1, 2, 3, 4],
+            help="基準四半期（既定: 承認済みの実績がある最後の四半期、なければ第1四半期）",
         )
         parser.add_argument(
             "--include-drafts", action="store_true", help="下書き・提出済み（未承認）の値も集計する"
