@@ -63,6 +63,24 @@ def _row_is_open(row, locked: bool) -> bool:
     return not locked and row.due and (row.actual is None or row.actual.state in EDITABLE_STATES)
 
 
+def _rows_closed_since_opened(post, rows) -> list:
+    """Rows the user's page showed as open (it posted their inputs) that someone submitted or approved since.
+
+    Their values would otherwise be dropped without a word; the whole save is refused instead."""
+    closed = []
+    for row in rows:
+        posted_version = post.get(f"a{row.indicator.pk}-version")
+        if row.open or row.actual is None or posted_version is None:
+            continue
+        if (
+            not posted_version.isascii()
+            or not posted_version.isdigit()
+            or int(posted_version) != row.actual.version
+        ):
+            closed.append(row)
+    return closed
+
+
 @login_required
 def quarter(request, year: int, quarter: int, indicator_pk: int | None = None):
     """The entry page: every indicator of the 担当者's department (or just one) with its inputs.
@@ -101,7 +119,12 @@ def quarter(request, year: int, quarter: int, indicator_pk: int | None = None):
     if bound:
         submit = request.POST.get("action") == "submit"
         open_rows = [r for r in rows if r.open]
-        if all(r.form.is_valid() for r in open_rows):
+        closed_meanwhile = _rows_closed_since_opened(request.POST, rows)
+        if closed_meanwhile:
+            for row in closed_meanwhile:
+                messages.error(request, services.actual_conflict_message(row.actual))
+            messages.error(request, "入力内容に誤りがあります。どの行も保存していません。")
+        elif all(r.form.is_valid() for r in open_rows):
             inputs = [
                 services.RowInput(
                     indicator=r.indicator,

@@ -287,3 +287,33 @@ def test_a_stale_approve_is_refused(manager_client, submitted, staff_user, manag
 def test_drafts_are_listed_as_drafts_for_managers(manager_client, draft):
     body = manager_client.get("/entry/2024/1/review/").content.decode()
     assert 'data-state="draft"' in body and "下書き" in body
+
+
+@pytest.mark.django_db
+def test_a_row_submitted_by_a_colleague_after_the_page_opened_refuses_the_whole_save(
+    staff_client, draft, department, ind11, fiscal_year
+):
+    """The page showed 1-1 as an open draft; a colleague submitted it; the typed 130 must not vanish silently."""
+    from smrj_plan.roles import Role
+    from tests.conftest import make_user
+
+    colleague = make_user("tanto3", Role.STAFF, department)
+    services.actual_submit(actual=draft, user=colleague)
+    ind13 = Indicator.objects.get(code="1-3")
+    r = staff_client.post(
+        "/entry/2024/1/",
+        {
+            "action": "save",
+            f"a{ind11.pk}-version": "1",
+            f"a{ind11.pk}-value": "130",
+            f"a{ind13.pk}-version": "0",
+            f"a{ind13.pk}-numerator": "7",
+            f"a{ind13.pk}-denominator": "10",
+        },
+    )
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert "1-1の実績は他の利用者が先に更新しました（現在の値: 120社" in body
+    assert "どの行も保存していません" in body
+    assert Actual.objects.get(pk=draft.pk).value == Decimal("120")
+    assert not Actual.objects.filter(indicator=ind13, fiscal_year=fiscal_year, quarter=1).exists()
