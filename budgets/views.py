@@ -247,14 +247,19 @@ def execution_save(request, account: str, quarter: int):
         for c in BudgetColumn.objects.filter(table_id=summary.table_id).select_related("table__fiscal_year")
     }
     lines = []
+    url = reverse("budgets:execution", args=[account]) + f"?quarter={quarter}"
+    closed_meanwhile = []
     for line in summary.lines:
         name = f"{line.row_pk}-{line.column_pk}"
         if f"amount-{name}" not in request.POST:
             continue
         entry = line.entries.get(quarter)
-        if entry is not None and entry.state not in EDITABLE_STATES:
-            continue
         version = request.POST.get(f"version-{name}", "")
+        if entry is not None and entry.state not in EDITABLE_STATES:
+            # The page showed this line open; someone submitted or approved it since. Say so, save nothing.
+            if version != str(entry.version):
+                closed_meanwhile.append(f"{line.row_label}（{line.column_label}）")
+            continue
         lines.append(
             services.ExecutionInput(
                 row=rows[line.row_pk],
@@ -266,7 +271,13 @@ def execution_save(request, account: str, quarter: int):
                 else None,
             )
         )
-    url = reverse("budgets:execution", args=[account]) + f"?quarter={quarter}"
+    if closed_meanwhile:
+        for label in closed_meanwhile:
+            messages.error(
+                request, f"{label}：他の利用者が先に提出・承認しました。画面を開き直してください。"
+            )
+        messages.warning(request, "誤りのある行があるため、何も保存していません。")
+        return redirect(url)
     try:
         saved = services.execution_save_many(
             user=request.user, quarter=quarter, lines=lines, submit="submit" in request.POST

@@ -372,3 +372,27 @@ def test_odd_version_text_is_not_a_server_error(line, staff_user, staff_client):
         reverse("budgets:execution_action", args=[entry.pk]), {"action": "submit", "version": "１"}
     )
     assert response.status_code == 302
+
+
+def test_a_line_submitted_by_a_colleague_after_the_page_opened_refuses_the_whole_save(
+    line, staff_client, staff_user, department
+):
+    from smrj_plan.roles import Role
+    from tests.conftest import make_user
+
+    row, column = line
+    entry = save(line, staff_user, "12")  # the page is opened at version 1
+    colleague = make_user("tanto3", Role.STAFF, department)
+    services.execution_submit(execution=entry, user=colleague)
+    url = reverse("budgets:execution_save", args=["ippan", 1])
+    response = staff_client.post(
+        url, {f"amount-{row.pk}-{column.pk}": "99", f"version-{row.pk}-{column.pk}": "1"}, follow=True
+    )
+    body = response.content.decode()
+    assert (
+        "運営費交付金（地域牽引・成長志向企業支援業務" in body
+        and "他の利用者が先に提出・承認しました" in body
+    )
+    assert "何も保存していません" in body
+    entry.refresh_from_db()
+    assert (entry.amount, entry.state) == (Decimal("12"), EntryState.SUBMITTED)
