@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from indicators import selectors
+from indicators import selectors, services
 from indicators.models import Actual, QuarterLock
 from measures.periods import quarter_long_label
 from smrj_plan import roles
@@ -55,18 +55,7 @@ def history_entries(records) -> list[dict]:
         changes: list[Change] = []
         state_change = ""
         if prev is None:
-            for name in (
-                "value",
-                "numerator",
-                "denominator",
-                "growth_rate",
-                "benchmark_rate",
-                "manual_judgement",
-                "milestone_status",
-                "as_of",
-                "note",
-                "evidence",
-            ):
+            for name in services.INPUT_FIELDS:
                 value = getattr(record, name)
                 if value not in (None, ""):
                     changes.append(

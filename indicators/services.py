@@ -49,6 +49,8 @@ FIGURE_FIELDS = [
     "manual_judgement",
     "milestone_status",
 ]
+# Every field a user fills in, in the order pages, templates and the history list them.
+INPUT_FIELDS = [*FIGURE_FIELDS, "as_of", "note", "evidence"]
 TEXT_FIELDS = {"manual_judgement", "milestone_status", "note", "evidence"}
 
 NEGATIVE = "0以上の数値を入力してください（マイナスは入力できません）。"

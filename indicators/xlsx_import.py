@@ -53,18 +53,7 @@ COLUMNS = [
 ]
 COLUMN_INDEX = {key: i + 1 for i, (key, _h, _w) in enumerate(COLUMNS)}
 HEADERS = {key: header for key, header, _w in COLUMNS}
-INPUT_KEYS = [
-    "value",
-    "numerator",
-    "denominator",
-    "growth_rate",
-    "benchmark_rate",
-    "manual_judgement",
-    "milestone_status",
-    "as_of",
-    "note",
-    "evidence",
-]
+INPUT_KEYS = services.INPUT_FIELDS
 CHOICE_LABELS = {
     "manual_judgement": {label: value for value, label in Actual.Judgement.choices},
     "milestone_status": {label: value for value, label in Actual.MilestoneStatus.choices},
