@@ -55,24 +55,15 @@ def write_budget_sheets(wb, ctx: ExportContext, grids: list[BudgetGrid]) -> list
 
 
 def _write_account(wb, ctx: ExportContext, account_name: str, grids: list[BudgetGrid]) -> None:
-    ws = wb.create_sheet(account_name[:31])
     width = max(len(g.columns) for g in grids) + 1
-    cells.set_widths(ws, [LABEL_WIDTH] + [AMOUNT_WIDTH] * (width - 1))
-    ws.freeze_panes = "B3"
-    cells.print_setup(ws, title_rows="1:2")
-    ws.append(
-        [
-            cells.text(
-                ws,
-                f"{account_name}　予算計画・収支計画・資金計画　{ctx.year_label}",
-                bold=True,
-                size=12,
-                border=False,
-            )
-        ]
-    )
-    ws.append(
-        [cells.text(ws, "公表の数値のまま（単位：百万円、△は負の値、「-」は金額なし）。", border=False)]
+    ws = cells.titled_sheet(
+        wb,
+        account_name[:31],
+        widths=[LABEL_WIDTH] + [AMOUNT_WIDTH] * (width - 1),
+        freeze="B3",
+        title_rows="1:2",
+        title=f"{account_name}　予算計画・収支計画・資金計画　{ctx.year_label}",
+        note="公表の数値のまま（単位：百万円、△は負の値、「-」は金額なし）。",
     )
     row_number = 2
     for index, grid in enumerate(grids):

@@ -210,3 +210,21 @@ def set_row_height(ws, row_number: int, lines: int) -> None:
     """Must be called before the row is appended (write-only mode writes each row's attributes with it)."""
     if lines > 1:
         ws.row_dimensions[row_number].height = 14 * lines + 3
+
+
+def titled_sheet(wb, name: str, *, widths: list[float], freeze: str, title_rows: str, title: str, note: str):
+    """A new sheet opened the way every sheet of the workbook opens: widths, frozen panes, print setup, a bold
+    title in row 1 and an explanatory note in row 2."""
+    ws = wb.create_sheet(name)
+    set_widths(ws, widths)
+    ws.freeze_panes = freeze
+    print_setup(ws, title_rows=title_rows)
+    ws.append([text(ws, title, bold=True, size=12, border=False)])
+    ws.append([text(ws, note, border=False)])
+    return ws
+
+
+def header_row(ws, headers: list[str], widths: list[float], *, row_number: int = 3) -> None:
+    """Append the list header, tall enough for its longest wrapped heading."""
+    set_row_height(ws, row_number, max(lines_needed(h, w) for h, w in zip(headers, widths, strict=True)))
+    ws.append([header(ws, h) for h in headers])

@@ -52,33 +52,17 @@ def _executed_cell(ws, value: Decimal | None):
 
 
 def write_execution(wb, ctx: ExportContext) -> int:
-    ws = wb.create_sheet("予算執行")
-    cells.set_widths(ws, WIDTHS)
-    ws.freeze_panes = "E4"
-    cells.print_setup(ws, title_rows="3:3")
-    ws.append(
-        [
-            cells.text(
-                ws,
-                f"予算執行　{ctx.year_label}　{ctx.quarter_label}　集計の対象：{ctx.scope_label}",
-                bold=True,
-                size=12,
-                border=False,
-            )
-        ]
+    ws = cells.titled_sheet(
+        wb,
+        "予算執行",
+        widths=WIDTHS,
+        freeze="E4",
+        title_rows="3:3",
+        title=f"予算執行　{ctx.year_label}　{ctx.quarter_label}　集計の対象：{ctx.scope_label}",
+        note="単位：百万円。予算額は予算計画（別紙1）の公表値（「-」は金額なし）。差額は執行額－予算額（△は予算額未満）。"
+        "執行率は0.1%単位で四捨五入。",
     )
-    ws.append(
-        [
-            cells.text(
-                ws,
-                "単位：百万円。予算額は予算計画（別紙1）の公表値（「-」は金額なし）。差額は執行額－予算額（△は予算額未満）。"
-                "執行率は0.1%単位で四捨五入。",
-                border=False,
-            )
-        ]
-    )
-    cells.set_row_height(ws, 3, max(cells.lines_needed(h, w) for h, w in zip(HEADERS, WIDTHS, strict=True)))
-    ws.append([cells.header(ws, h) for h in HEADERS])
+    cells.header_row(ws, HEADERS, WIDTHS)
     accounts = {a.code: a.name for a in Account.objects.all()}
     written = 0
     for table in budget_table_list(fiscal_year=ctx.year):

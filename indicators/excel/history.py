@@ -259,27 +259,17 @@ def _value(source: _Source, name: str, value):
 def write_history(wb, ctx: ExportContext) -> StreamedRows:
     """Create the 変更履歴 sheet (title, header, panes, print setup) and return its rows, streamed into the
     package when the workbook is saved (`streamed.package_save`)."""
-    ws = wb.create_sheet("変更履歴")
-    cells.set_widths(ws, WIDTHS)
-    ws.freeze_panes = "A4"
-    cells.print_setup(ws, title_rows="3:3")
+    ws = cells.titled_sheet(
+        wb,
+        "変更履歴",
+        widths=WIDTHS,
+        freeze="A4",
+        title_rows="3:3",
+        title=f"変更履歴　{ctx.year_label}（実績・執行額・評定・四半期の締め）",
+        note="1件の保存で複数の項目が変わったときは項目ごとに1行。日時は日本時間。",
+    )
     ws.print_options.gridLines = True  # list cells carry no borders; print the grid instead
-    ws.append(
-        [
-            cells.text(
-                ws,
-                f"変更履歴　{ctx.year_label}（実績・執行額・評定・四半期の締め）",
-                bold=True,
-                size=12,
-                border=False,
-            )
-        ]
-    )
-    ws.append(
-        [cells.text(ws, "1件の保存で複数の項目が変わったときは項目ごとに1行。日時は日本時間。", border=False)]
-    )
-    cells.set_row_height(ws, 3, max(cells.lines_needed(h, w) for h, w in zip(HEADERS, WIDTHS, strict=True)))
-    ws.append([cells.header(ws, h) for h in HEADERS])
+    cells.header_row(ws, HEADERS, WIDTHS)
     return StreamedRows(ws, first_row=4, n_columns=len(HEADERS), rows=history_rows(ctx), filter_header_row=3)
 
 

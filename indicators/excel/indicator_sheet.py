@@ -97,31 +97,16 @@ def _ordered(indicators: list[Indicator]) -> tuple[list[tuple[str, list[Indicato
 
 
 def write_indicators(wb, ctx: ExportContext) -> None:
-    ws = wb.create_sheet("指標")
-    cells.set_widths(ws, WIDTHS)
-    ws.freeze_panes = "C4"
-    cells.print_setup(ws, title_rows="3:3")
     scope = ctx.scope_label
-    ws.append(
-        [
-            cells.text(
-                ws,
-                f"指標の進捗　{ctx.year_label}　{ctx.quarter_label}　集計の対象：{scope}",
-                bold=True,
-                size=12,
-                border=False,
-            )
-        ]
-    )
-    ws.append(
-        [
-            cells.text(
-                ws,
-                "達成率・割合は0.1%単位で四捨五入（判定も四捨五入後の値）。年度末見込みは直線による見込みで実績ではありません。"
-                "割合の指標は四半期ごとの割合と、その下に分子・分母の行を記載（累計は Σ分子／Σ分母）。",
-                border=False,
-            )
-        ]
+    ws = cells.titled_sheet(
+        wb,
+        "指標",
+        widths=WIDTHS,
+        freeze="C4",
+        title_rows="3:3",
+        title=f"指標の進捗　{ctx.year_label}　{ctx.quarter_label}　集計の対象：{scope}",
+        note="達成率・割合は0.1%単位で四捨五入（判定も四捨五入後の値）。年度末見込みは直線による見込みで実績ではありません。"
+        "割合の指標は四半期ごとの割合と、その下に分子・分母の行を記載（累計は Σ分子／Σ分母）。",
     )
     ws.append([cells.header(ws, h) for h in HEADERS])
     row_number = 3

@@ -14,33 +14,17 @@ WIDTHS = [12, 22, 28, 40, 10, 13, 13, 16, 10]
 def write_reconciliation(wb, ctx: ExportContext, grids: list[BudgetGrid]) -> int:
     """The same list as `budget_reconciliation_list` (which runs `grid_reconciliation` over the year's grids),
     from the grids already read for the account sheets."""
-    ws = wb.create_sheet("端数差異")
-    cells.set_widths(ws, WIDTHS)
-    ws.freeze_panes = "A4"
-    cells.print_setup(ws, title_rows="3:3")
-    ws.append(
-        [
-            cells.text(
-                ws,
-                f"端数差異　{ctx.year_label}　予算計画・収支計画・資金計画の合計と内訳",
-                bold=True,
-                size=12,
-                border=False,
-            )
-        ]
+    ws = cells.titled_sheet(
+        wb,
+        "端数差異",
+        widths=WIDTHS,
+        freeze="A4",
+        title_rows="3:3",
+        title=f"端数差異　{ctx.year_label}　予算計画・収支計画・資金計画の合計と内訳",
+        note=f"※端数処理の関係で合計が合わないことがある。差額の絶対値が{ROUNDING_TOLERANCE}百万円以下は端数差異、"
+        "それを超えるものは不一致（赤字）。「-」は0として計算。単位：百万円。",
     )
-    ws.append(
-        [
-            cells.text(
-                ws,
-                f"※端数処理の関係で合計が合わないことがある。差額の絶対値が{ROUNDING_TOLERANCE}百万円以下は端数差異、"
-                "それを超えるものは不一致（赤字）。「-」は0として計算。単位：百万円。",
-                border=False,
-            )
-        ]
-    )
-    cells.set_row_height(ws, 3, max(cells.lines_needed(h, w) for h, w in zip(HEADERS, WIDTHS, strict=True)))
-    ws.append([cells.header(ws, h) for h in HEADERS])
+    cells.header_row(ws, HEADERS, WIDTHS)
     items = [item for grid in grids for item in grid_reconciliation(grid)]
     for item in items:
         color = cells.ERROR_FONT_COLOR if item.severity == "error" else None
