@@ -1,19 +1,23 @@
 """Reads for the dashboard: every indicator's progress for a fiscal year as of a quarter, per pillar summaries,
 and one indicator's quarterly detail.
 
-Query shape (the same for 28 or 2,500 indicators, 1 or 10 years): one query for the indicators of the year
-(section, chapter and department joined), one for all their actuals of that year as plain values (no model
-instances: the arithmetic needs only the figures and the state), one for the final ratings. Everything else,
-the default as-of quarter included, is derived in Python by `indicators.progress`.
+Query shape (the same for 28 or 2,500 indicators, 1 or 10 years): one query for the indicators of the year, two
+small ones for their sections (with chapters) and departments, one for all their actuals of that year and one for
+the final ratings, all as plain values (no model instances: the arithmetic needs only the figures and the state).
+Everything else, the default as-of quarter included, is derived in Python by `indicators.progress`; the computed
+rows are memoised under the raw rows read, so an unchanged page is neither recomputed nor shown stale
+(`indicator_progress_list`).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Max
+from django.db.models.sql.constants import MULTI
 
 from budgets.models import BudgetTable
 from indicators import selectors as indicator_selectors
@@ -82,6 +86,9 @@ class IndicatorProgressRow:
     with_unapproved: IndicatorProgress  # every entered figure (下書き・提出済み included)
     unapproved_count: int
     final_rating: FinalRating | None
+    # The row's <tr> as the overview tables rendered it, per table layout (IndicatorProgressTable.body_rows);
+    # memoised rows keep it, so an unchanged page is not formatted again.
+    html: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def pillar(self) -> Section:
@@ -163,12 +170,9 @@ class DashboardOverview:
         return totals
 
 
-def _figures_by_indicator(*, indicator_ids, fiscal_year: FiscalYear) -> dict[int, list[QuarterFigure]]:
-    """Every actual of the year for these indicators, as figures, in one query of plain values."""
+def _figures_from_rows(rows) -> dict[int, list[QuarterFigure]]:
+    """FIGURE_COLUMNS rows grouped by indicator as QuarterFigures."""
     by_indicator: dict[int, list[QuarterFigure]] = defaultdict(list)
-    rows = Actual.objects.filter(fiscal_year=fiscal_year, indicator_id__in=indicator_ids).values_list(
-        *FIGURE_COLUMNS
-    )
     for ind_id, quarter, state, value, num, den, growth, bench, milestone, judgement in rows:
         by_indicator[ind_id].append(
             QuarterFigure(
@@ -249,23 +253,38 @@ def dashboard_indicator_queryset(*, user, fiscal_year: FiscalYear):
     )
 
 
-def _indicator_rows(qs) -> list[IndicatorRowInfo]:
-    """Read models of the indicators with their section (and chapter) and department, in three queries.
+def _raw_rows(qs) -> tuple[object, list[tuple]]:
+    """Run a values_list queryset and return its compiler and the rows as the database driver gave them.
 
-    Sections and departments come from two small queries instead of a join, which would build one Section,
-    Chapter and Department object per indicator."""
-    indicators = [IndicatorRowInfo(*values) for values in qs.values_list(*INDICATOR_ROW_FIELDS)]
-    if not indicators:
-        return indicators
-    sections = {
-        s.pk: s
-        for s in Section.objects.filter(pk__in={i.section_id for i in indicators}).select_related("chapter")
-    }
-    departments = {d.pk: d for d in Department.objects.filter(pk__in={i.department_id for i in indicators})}
-    for ind in indicators:
-        ind.section = sections[ind.section_id]
-        ind.department = departments[ind.department_id]
-    return indicators
+    The raw rows are both the memo key (`indicator_progress_list`) and, on a miss, the input of Django's own
+    field converters (`_converted`), so a page costs the same queries whether the memo answers or not."""
+    compiler = qs.query.get_compiler(using=qs.db)
+    rows = [tuple(row) for chunk in compiler.execute_sql(MULTI) for row in chunk]
+    return compiler, rows
+
+
+def _converted(compiler, rows: list[tuple]) -> list[tuple]:
+    """The raw rows of `_raw_rows` converted as the ORM's values_list would (Decimal, datetime, …)."""
+    return list(compiler.results_iter(results=[rows], tuple_expected=True))
+
+
+def _model_key(objects) -> tuple:
+    """Every stored column of these model instances, in order: what a memo key needs to notice any change."""
+    return tuple(tuple(getattr(o, f.attname) for f in o._meta.concrete_fields) for o in objects)
+
+
+RATING_FIELDS = ("id", "indicator_id", "fiscal_year_id", "grade", "reason", "set_by_id", "set_at")
+
+# Memo of computed progress rows, keyed by the page's input data itself (see indicator_progress_list).
+_PROGRESS_MEMO: OrderedDict[tuple, tuple[list[IndicatorProgressRow], int, bool]] = OrderedDict()
+_PROGRESS_MEMO_SIZE = 16
+_PROGRESS_MEMO_LOCK = threading.Lock()
+
+
+def progress_memo_clear() -> None:
+    """Forget every memoised overview (the memo is exact anyway; this only frees memory)."""
+    with _PROGRESS_MEMO_LOCK:
+        _PROGRESS_MEMO.clear()
 
 
 def indicator_progress_list(
@@ -279,24 +298,75 @@ def indicator_progress_list(
     """Progress rows of every indicator the user may read, as of a quarter.
 
     `as_of_quarter` None means the last quarter with approved data (第1四半期 before any approval).
-    Returns (rows, as-of quarter, whether any approved figure exists). Three queries whatever the sizes."""
+    Returns (rows, as-of quarter, whether any approved figure exists). Five queries whatever the sizes.
+
+    Never stale by construction: every request reads the indicators, their actuals, final ratings, sections and
+    departments afresh, as the raw rows the database returns. Those rows themselves (not a timestamp or a
+    counter) are the key of a small per-process memo of the computed rows, so the same data give the same rows
+    without converting, computing and rendering them again, and any change — an approval, a target edited in
+    the admin, a renamed department — is a different key."""
     qs = dashboard_indicator_queryset(user=user, fiscal_year=fiscal_year)
     if department_id is not None:
         qs = qs.filter(department_id=department_id)
     if section_id is not None:
         qs = qs.filter(section_id=section_id)
-    indicators = _indicator_rows(qs)
+    ind_compiler, ind_raw = _raw_rows(qs.values_list(*INDICATOR_ROW_FIELDS))
     # The same filter as a subquery: cheaper to build than an IN list of every id, and just as exact.
     indicator_ids = qs.values("pk")
-    figures = _figures_by_indicator(indicator_ids=indicator_ids, fiscal_year=fiscal_year)
-    last_approved = _last_approved_quarter(figures)
+    fig_compiler, fig_raw = _raw_rows(
+        Actual.objects.filter(fiscal_year=fiscal_year, indicator_id__in=indicator_ids).values_list(
+            *FIGURE_COLUMNS
+        )
+    )
+    rating_compiler, rating_raw = _raw_rows(
+        FinalRating.objects.filter(fiscal_year=fiscal_year, indicator_id__in=indicator_ids).values_list(
+            *RATING_FIELDS
+        )
+    )
     if as_of_quarter is None and not roles.can_read_all(user):
         # The year's last approved quarter, not the department's: every page and the workbook start alike.
         as_of_quarter = dashboard_last_approved_quarter(fiscal_year=fiscal_year)
+    section_pos, department_pos = (
+        INDICATOR_ROW_FIELDS.index("section_id"),
+        INDICATOR_ROW_FIELDS.index("department_id"),
+    )
+    sections, departments = {}, {}
+    if ind_raw:
+        sections = {
+            s.pk: s
+            for s in Section.objects.filter(pk__in={r[section_pos] for r in ind_raw}).select_related("chapter")
+        }
+        departments = {
+            d.pk: d for d in Department.objects.filter(pk__in={r[department_pos] for r in ind_raw})
+        }
+    key = (
+        fiscal_year.pk,
+        as_of_quarter,
+        tuple(ind_raw),
+        tuple(fig_raw),
+        tuple(rating_raw),
+        _model_key(sections.values()),
+        _model_key(s.chapter for s in sections.values()),
+        _model_key(departments.values()),
+    )
+    with _PROGRESS_MEMO_LOCK:
+        hit = _PROGRESS_MEMO.get(key)
+        if hit is not None:
+            _PROGRESS_MEMO.move_to_end(key)
+    if hit is not None:
+        rows, as_of, has_approved = hit
+        return list(rows), as_of, has_approved
+
+    indicators = [IndicatorRowInfo(*values) for values in _converted(ind_compiler, ind_raw)]
+    for ind in indicators:
+        ind.section = sections[ind.section_id]
+        ind.department = departments[ind.department_id]
+    figures = _figures_from_rows(_converted(fig_compiler, fig_raw))
+    last_approved = _last_approved_quarter(figures)
     as_of = as_of_quarter or last_approved or 1
     ratings = {
-        r.indicator_id: r
-        for r in FinalRating.objects.filter(fiscal_year=fiscal_year, indicator_id__in=indicator_ids)
+        values[1]: FinalRating(**dict(zip(RATING_FIELDS, values, strict=True)))
+        for values in _converted(rating_compiler, rating_raw)
     }
     rows = []
     for ind in indicators:
@@ -318,7 +388,11 @@ def indicator_progress_list(
                 final_rating=ratings.get(ind.pk),
             )
         )
-    return rows, as_of, last_approved is not None
+    with _PROGRESS_MEMO_LOCK:
+        _PROGRESS_MEMO[key] = (rows, as_of, last_approved is not None)
+        while len(_PROGRESS_MEMO) > _PROGRESS_MEMO_SIZE:
+            _PROGRESS_MEMO.popitem(last=False)
+    return list(rows), as_of, last_approved is not None
 
 
 def pillar_summaries(*, rows: list[IndicatorProgressRow]) -> list[PillarSummary]:
