@@ -156,6 +156,20 @@ class DashboardOverview:
     has_approved_data: bool
     pillar_choices: list[Section] = field(default_factory=list)
     department_choices: list[Department] = field(default_factory=list)
+    # HTML rendered from this overview alone, kept with the memoised rows it came from (so it is dropped with
+    # them and can never outlive a change of the data); the page adds its own request parameters to the key.
+    fragments: dict = field(default_factory=dict, repr=False)
+
+    def fragment(self, key, render) -> str:
+        """The fragment under `key`, rendering it with `render()` the first time (at most 32 are kept)."""
+        html = self.fragments.get(key)
+        if html is None:
+            html = render()
+            with _PROGRESS_MEMO_LOCK:
+                while len(self.fragments) >= 32:
+                    self.fragments.pop(next(iter(self.fragments)))
+                self.fragments[key] = html
+        return html
 
     @property
     def as_of_label(self) -> str:
@@ -276,7 +290,7 @@ def _model_key(objects) -> tuple:
 RATING_FIELDS = ("id", "indicator_id", "fiscal_year_id", "grade", "reason", "set_by_id", "set_at")
 
 # Memo of computed progress rows, keyed by the page's input data itself (see indicator_progress_list).
-_PROGRESS_MEMO: OrderedDict[tuple, tuple[list[IndicatorProgressRow], int, bool]] = OrderedDict()
+_PROGRESS_MEMO: OrderedDict[tuple, tuple[list[IndicatorProgressRow], int, bool, dict]] = OrderedDict()
 _PROGRESS_MEMO_SIZE = 16
 _PROGRESS_MEMO_LOCK = threading.Lock()
 
@@ -295,16 +309,37 @@ def indicator_progress_list(
     department_id: int | None = None,
     section_id: int | None = None,
 ) -> tuple[list[IndicatorProgressRow], int, bool]:
+    """Progress rows of every indicator the user may read, as of a quarter (see `_indicator_progress`)."""
+    rows, as_of, has_approved, _ = _indicator_progress(
+        user=user,
+        fiscal_year=fiscal_year,
+        as_of_quarter=as_of_quarter,
+        department_id=department_id,
+        section_id=section_id,
+    )
+    return rows, as_of, has_approved
+
+
+def _indicator_progress(
+    *,
+    user,
+    fiscal_year: FiscalYear,
+    as_of_quarter: int | None = None,
+    department_id: int | None = None,
+    section_id: int | None = None,
+) -> tuple[list[IndicatorProgressRow], int, bool, dict]:
     """Progress rows of every indicator the user may read, as of a quarter.
 
     `as_of_quarter` None means the last quarter with approved data (第1四半期 before any approval).
-    Returns (rows, as-of quarter, whether any approved figure exists). Five queries whatever the sizes.
+    Returns (rows, as-of quarter, whether any approved figure exists, the memo entry's fragment dict). Five
+    queries whatever the sizes.
 
     Never stale by construction: every request reads the indicators, their actuals, final ratings, sections and
     departments afresh, as the raw rows the database returns. Those rows themselves (not a timestamp or a
     counter) are the key of a small per-process memo of the computed rows, so the same data give the same rows
     without converting, computing and rendering them again, and any change — an approval, a target edited in
-    the admin, a renamed department — is a different key."""
+    the admin, a renamed department — is a different key. The fragment dict lives as long as the entry: pages
+    keep there what they render from these rows alone (DashboardOverview.fragments)."""
     qs = dashboard_indicator_queryset(user=user, fiscal_year=fiscal_year)
     if department_id is not None:
         qs = qs.filter(department_id=department_id)
@@ -314,14 +349,15 @@ def indicator_progress_list(
     # The same filter as a subquery: cheaper to build than an IN list of every id, and just as exact.
     indicator_ids = qs.values("pk")
     fig_compiler, fig_raw = _raw_rows(
-        Actual.objects.filter(fiscal_year=fiscal_year, indicator_id__in=indicator_ids).values_list(
-            *FIGURE_COLUMNS
-        )
+        # Ordered by the columns alone: Actual's default ordering would join two tables to sort by.
+        Actual.objects.filter(fiscal_year=fiscal_year, indicator_id__in=indicator_ids)
+        .order_by("indicator_id", "quarter")
+        .values_list(*FIGURE_COLUMNS)
     )
     rating_compiler, rating_raw = _raw_rows(
-        FinalRating.objects.filter(fiscal_year=fiscal_year, indicator_id__in=indicator_ids).values_list(
-            *RATING_FIELDS
-        )
+        FinalRating.objects.filter(fiscal_year=fiscal_year, indicator_id__in=indicator_ids)
+        .order_by("indicator_id")
+        .values_list(*RATING_FIELDS)
     )
     if as_of_quarter is None and not roles.can_read_all(user):
         # The year's last approved quarter, not the department's: every page and the workbook start alike.
@@ -334,10 +370,13 @@ def indicator_progress_list(
     if ind_raw:
         sections = {
             s.pk: s
-            for s in Section.objects.filter(pk__in={r[section_pos] for r in ind_raw}).select_related("chapter")
+            for s in Section.objects.filter(pk__in={r[section_pos] for r in ind_raw})
+            .select_related("chapter")
+            .order_by("pk")
         }
         departments = {
-            d.pk: d for d in Department.objects.filter(pk__in={r[department_pos] for r in ind_raw})
+            d.pk: d
+            for d in Department.objects.filter(pk__in={r[department_pos] for r in ind_raw}).order_by("pk")
         }
     key = (
         fiscal_year.pk,
@@ -354,8 +393,8 @@ def indicator_progress_list(
         if hit is not None:
             _PROGRESS_MEMO.move_to_end(key)
     if hit is not None:
-        rows, as_of, has_approved = hit
-        return list(rows), as_of, has_approved
+        rows, as_of, has_approved, fragments = hit
+        return list(rows), as_of, has_approved, fragments
 
     indicators = [IndicatorRowInfo(*values) for values in _converted(ind_compiler, ind_raw)]
     for ind in indicators:
@@ -388,11 +427,12 @@ def indicator_progress_list(
                 final_rating=ratings.get(ind.pk),
             )
         )
+    fragments: dict = {}
     with _PROGRESS_MEMO_LOCK:
-        _PROGRESS_MEMO[key] = (rows, as_of, last_approved is not None)
+        _PROGRESS_MEMO[key] = (rows, as_of, last_approved is not None, fragments)
         while len(_PROGRESS_MEMO) > _PROGRESS_MEMO_SIZE:
             _PROGRESS_MEMO.popitem(last=False)
-    return list(rows), as_of, last_approved is not None
+    return list(rows), as_of, last_approved is not None, fragments
 
 
 def pillar_summaries(*, rows: list[IndicatorProgressRow]) -> list[PillarSummary]:
@@ -429,7 +469,7 @@ def dashboard_overview(
     Every readable indicator of the year is computed once and the filters apply in Python: the default as-of
     quarter and the filter choices then come from the same rows, with no further query. The pillar summaries
     follow the department filter (whose targets) but not the pillar or status filters (which rows to list)."""
-    rows, as_of, has_approved = indicator_progress_list(
+    rows, as_of, has_approved, fragments = _indicator_progress(
         user=user, fiscal_year=fiscal_year, as_of_quarter=as_of_quarter
     )
     pillar_choices = sorted(
@@ -459,6 +499,7 @@ def dashboard_overview(
         has_approved_data=has_approved,
         pillar_choices=pillar_choices,
         department_choices=department_choices,
+        fragments=fragments.setdefault(("overview", department_id, section_id, status), {}),
     )
 
 

@@ -113,6 +113,11 @@ class IndicatorProgressTable(BaseTable):
         self._indicator_url = reverse("dashboard:indicator", args=[_PK_PLACEHOLDER])
 
     @property
+    def body_html(self) -> SafeString:
+        """Every <tr> of the body as one string: one template variable instead of a loop over 250 rows."""
+        return mark_safe("\n".join(self.body_rows))
+
+    @property
     def body_rows(self) -> list[SafeString]:
         """The <tr> of every row, in the table's current order, built in Python.
 

@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
@@ -92,21 +94,29 @@ def overview(request):
         section_id=filters.get("pillar") or None,
         status=filters.get("status") or None,
     )
-    table = IndicatorProgressTable(overview.rows, as_of_quarter=overview.as_of_quarter)
-    RequestConfig(request, paginate=False).configure(table)
-    return render(
-        request,
-        "dashboard/overview.html",
-        {
-            "overview": overview,
-            "years": years,
-            "filters": filters,
-            "quarters": QUARTER_CHOICES,
-            "table": table,
-            "statuses": SUMMARY_STATUSES,
-            "pillar_chart": charts.pillar_status_chart(pillars=overview.pillars),
-        },
-    )
+
+    def render_content() -> str:
+        table = IndicatorProgressTable(overview.rows, as_of_quarter=overview.as_of_quarter)
+        RequestConfig(request, paginate=False).configure(table)
+        return render_to_string(
+            "dashboard/_overview_content.html",
+            {
+                "overview": overview,
+                "years": years,
+                "filters": filters,
+                "quarters": QUARTER_CHOICES,
+                "table": table,
+                "statuses": SUMMARY_STATUSES,
+                "pillar_chart": charts.pillar_status_chart(pillars=overview.pillars),
+            },
+            request=request,
+        )
+
+    # The content depends on the overview (whose fragments live and die with its memoised rows), the years
+    # offered and the request's parameters (filters, sorting; the header links keep the others): all in the key.
+    years_key = tuple((fy.pk, fy.year, fy.label) for fy in years)
+    content = overview.fragment((years_key, request.GET.urlencode()), render_content)
+    return render(request, "dashboard/overview.html", {"overview": overview, "content": mark_safe(content)})
 
 
 @login_required
