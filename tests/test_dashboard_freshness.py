@@ -1,0 +1,200 @@
+"""The overview's memo (indicators.dashboard_selectors): an unchanged page is not recomputed, and every change of
+the data it shows — an approval, a target edited in the admin, a renamed department, a final 評定, even a bulk
+update that bypasses `updated_at` — shows on the very next request."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from indicators import dashboard_selectors, progress, services
+from indicators.models import Actual, Indicator
+from measures.models import Department, FiscalYear, PlanDocument
+from tests.test_dashboard import add_actual, cells, ind
+
+OVERVIEW = reverse("dashboard:overview")
+
+
+@pytest.fixture(autouse=True)
+def empty_memo():
+    dashboard_selectors.progress_memo_clear()
+    yield
+    dashboard_selectors.progress_memo_clear()
+
+
+@pytest.fixture
+def compute_calls(monkeypatch):
+    """How many times the progress arithmetic ran (the memo's misses show as calls)."""
+    calls = []
+    real = dashboard_selectors.progress_compute
+
+    def counting(**kwargs):
+        calls.append(kwargs["spec"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(dashboard_selectors, "progress_compute", counting)
+    return calls
+
+
+def page_content(content) -> str:
+    """The overview's own content (the base template's CSRF token differs on every request)."""
+    text = content.decode() if isinstance(content, bytes) else content
+    return text[text.index("<h1>") : text.index("</table>")]
+
+
+def overview_row(client, code, **params) -> list[str]:
+    return cells(client.get(OVERVIEW, params).content.decode(), code)
+
+
+def test_an_unchanged_overview_is_not_recomputed_and_costs_the_same_queries(
+    manager_client, compute_calls, django_assert_num_queries
+):
+    add_actual("1-1", 1, value="300")
+    import django.test.utils as test_utils
+    from django.db import connection
+
+    with test_utils.CaptureQueriesContext(connection) as miss:
+        first = manager_client.get(OVERVIEW).content
+    computed = len(compute_calls)
+    assert computed >= 28  # every indicator of the plan
+    # The memo answers from the same queries (the data read is its key): no extra stamp query, none saved.
+    with django_assert_num_queries(len(miss)):
+        second = manager_client.get(OVERVIEW).content
+    assert len(compute_calls) == computed
+    assert page_content(second) == page_content(first)
+    assert cells(second.decode(), "1-1")[4] == "300社"
+
+
+def test_an_approval_shows_at_once(manager_client, manager, staff_user):
+    actual = add_actual("1-1", 1, state="approved", value="300")
+    submitted = add_actual("1-1", 2, state="submitted", value="200")
+    assert overview_row(manager_client, "1-1", q=2)[4] == "300社 未承認を含む: 500社"
+    services.actual_approve(actual=submitted, user=manager)
+    row = overview_row(manager_client, "1-1", q=2)
+    assert row[4] == "500社"
+    assert row[5] == "50.0%"
+    assert actual.pk  # the first quarter stays as it was
+
+
+def test_a_bulk_update_that_leaves_updated_at_alone_still_shows(manager_client):
+    add_actual("1-1", 1, value="300")
+    assert overview_row(manager_client, "1-1")[4] == "300社"
+    # A queryset update sets no auto_now field: a timestamp stamp would miss it; the data key does not.
+    Actual.objects.filter(indicator=ind("1-1"), quarter=1).update(value=D("450"))
+    assert overview_row(manager_client, "1-1")[4] == "450社"
+    Actual.objects.filter(indicator=ind("1-1"), quarter=1).update(state="submitted")
+    assert overview_row(manager_client, "1-1")[4] == "— 未承認を含む: 450社"
+
+
+def test_a_deleted_actual_disappears_at_once(manager_client):
+    add_actual("1-1", 1, value="300")
+    second = add_actual("1-1", 2, value="200")
+    assert overview_row(manager_client, "1-1")[4] == "500社"
+    second.delete()
+    assert overview_row(manager_client, "1-1")[4] == "300社"
+
+
+def _admin_post_data(response) -> dict:
+    """The admin change form's current values as a browser would post them."""
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        if value is True:
+            data[name] = "on"
+        elif isinstance(value, list | tuple):
+            data[name] = [str(v) for v in value]
+        else:
+            data[name] = str(value)
+    return data
+
+
+def test_a_target_changed_in_the_admin_shows_at_once(manager_client, sysadmin_client):
+    add_actual("1-1", 1, value="300")
+    add_actual("1-1", 2, value="200")
+    row = overview_row(manager_client, "1-1")
+    assert row[5] == "50.0%"  # 500 of 1,000社
+    indicator = ind("1-1")
+    url = reverse("admin:indicators_indicator_change", args=[indicator.pk])
+    data = _admin_post_data(sysadmin_client.get(url))
+    data.update(target="2000", target_text="2,000社以上")
+    response = sysadmin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Indicator.objects.get(pk=indicator.pk).target == D("2000")
+    row = overview_row(manager_client, "1-1")
+    assert row[3] == "2,000社以上"
+    assert row[5] == "25.0%"  # 500 of 2,000社
+
+
+def test_a_renamed_department_shows_at_once(manager_client, department):
+    assert department.name in overview_row(manager_client, "1-1")[2]
+    Department.objects.filter(pk=department.pk).update(name="経営支援部（改称）")
+    assert overview_row(manager_client, "1-1")[2] == "経営支援部（改称）"
+
+
+def test_a_final_rating_shows_at_once(manager_client):
+    add_actual("1-1", 1, value="300")
+    assert overview_row(manager_client, "1-1")[10] == "—"
+    indicator = ind("1-1")
+    response = manager_client.post(
+        reverse("dashboard:final_rating", args=[indicator.pk]), {"grade": "A", "reason": "順調に推移"}
+    )
+    assert response.status_code == 302
+    assert overview_row(manager_client, "1-1")[10] == "A"
+
+
+def test_a_new_plan_year_shows_in_the_year_selector_at_once(manager_client):
+    content = manager_client.get(OVERVIEW, {"year": 2024}).content.decode()
+    assert '<option value="2025"' not in content
+    source = PlanDocument.objects.get(fiscal_year__year=2024)
+    PlanDocument.objects.create(
+        fiscal_year=FiscalYear.objects.create(year=2025), title=source.title, organization=source.organization
+    )
+    content = manager_client.get(OVERVIEW, {"year": 2024}).content.decode()
+    assert '<option value="2025"' in content
+    assert 'value="2024" selected' in content
+
+
+def test_staff_never_get_the_rows_a_manager_warmed(manager_client, staff_client):
+    add_actual("1-1", 1, value="300")
+    manager_content = manager_client.get(OVERVIEW).content.decode()
+    assert 'data-code="2-1"' in manager_content
+    staff_content = staff_client.get(OVERVIEW).content.decode()
+    assert 'data-code="1-1"' in staff_content
+    assert 'data-code="2-1"' not in staff_content  # another department's indicator
+
+
+def test_sorting_a_warmed_overview_keeps_the_plan_order_for_the_next_request(manager_client):
+    add_actual("1-1", 1, value="900")
+    add_actual("1-2", 1, value="1")
+    plain = manager_client.get(OVERVIEW).content.decode()
+    sorted_page = manager_client.get(OVERVIEW, {"sort": "-rate"}).content.decode()
+    assert sorted_page.index('data-code="1-1"') < sorted_page.index('data-code="1-2"')
+    assert page_content(sorted_page) != page_content(plain)
+    again = manager_client.get(OVERVIEW).content.decode()
+    assert page_content(again) == page_content(plain)
+    assert again.index('data-code="1-1"') < again.index('data-code="1-2"') < again.index('data-code="1-3"')
+
+
+def test_filters_on_a_warmed_overview_give_their_own_rows(manager_client):
+    manager_client.get(OVERVIEW)
+    overview = manager_client.get(OVERVIEW, {"pillar": ind("2-1").section_id}).context["overview"]
+    assert {r.indicator.code for r in overview.rows} >= {"2-1"}
+    assert "1-1" not in {r.indicator.code for r in overview.rows}
+
+
+def test_the_memo_keeps_the_progress_module_public_api(manager_client):
+    add_actual("1-1", 1, value="300")
+    fy = FiscalYear.objects.get(year=2024)
+    from django.contrib.auth import get_user_model
+
+    manager = get_user_model().objects.get(username="kanri")
+    rows, as_of, has_approved = dashboard_selectors.indicator_progress_list(user=manager, fiscal_year=fy)
+    again, _, _ = dashboard_selectors.indicator_progress_list(user=manager, fiscal_year=fy)
+    assert as_of == 1 and has_approved
+    assert again is not rows  # a caller may sort its list without touching the memo's
+    row = next(r for r in rows if r.indicator.code == "1-1")
+    assert row.progress.actual == D("300")
+    assert isinstance(row.progress, progress.IndicatorProgress)
