@@ -157,19 +157,18 @@ class DashboardOverview:
     has_approved_data: bool
     pillar_choices: list[Section] = field(default_factory=list)
     department_choices: list[Department] = field(default_factory=list)
-    # HTML rendered from this overview alone, kept with the memoised rows it came from (so it is dropped with
-    # them and can never outlive a change of the data); the page adds its own request parameters to the key.
+    # What pages render from this overview alone, kept with the memoised rows it came from (so it is dropped
+    # with them and can never outlive a change of the data); the page adds its request parameters to the key.
     fragments: dict = field(default_factory=dict, repr=False)
+    filter_key: tuple = ()
 
     def fragment(self, key, render) -> str:
-        """The fragment under `key`, rendering it with `render()` the first time (at most 32 are kept)."""
+        """The fragment under `key` (for this overview's filters), rendering it with `render()` the first time."""
+        key = ("html", self.filter_key, key)
         html = self.fragments.get(key)
         if html is None:
             html = render()
-            with _PROGRESS_MEMO_LOCK:
-                while len(self.fragments) >= 32:
-                    self.fragments.pop(next(iter(self.fragments)))
-                self.fragments[key] = html
+            _fragment_keep(self.fragments, key, html)
         return html
 
     @property
@@ -292,8 +291,17 @@ RATING_FIELDS = ("id", "indicator_id", "fiscal_year_id", "grade", "reason", "set
 
 # Memo of computed progress rows, keyed by the page's input data itself (see indicator_progress_list).
 _PROGRESS_MEMO: OrderedDict[tuple, tuple[list[IndicatorProgressRow], int, bool, dict]] = OrderedDict()
-_PROGRESS_MEMO_SIZE = 16
+_PROGRESS_MEMO_SIZE = 8  # data states (years, user scopes, as-of quarters) kept per process
+_FRAGMENTS_PER_ENTRY = 16  # filtered overviews and rendered pages (≈150 kB each at 250 indicators) per state
 _PROGRESS_MEMO_LOCK = threading.Lock()
+
+
+def _fragment_keep(fragments: dict, key, value) -> None:
+    """Keep a value in a memo entry's fragment dict, forgetting the oldest beyond _FRAGMENTS_PER_ENTRY."""
+    with _PROGRESS_MEMO_LOCK:
+        while len(fragments) >= _FRAGMENTS_PER_ENTRY:
+            fragments.pop(next(iter(fragments)))
+        fragments[key] = value
 
 
 def progress_memo_clear() -> None:
@@ -474,7 +482,8 @@ def dashboard_overview(
         user=user, fiscal_year=fiscal_year, as_of_quarter=as_of_quarter
     )
     # The same rows and filters give the same overview: kept with the memoised rows, like its HTML.
-    memo_key = ("overview", department_id, section_id, status)
+    filter_key = (department_id, section_id, status)
+    memo_key = ("overview", filter_key)
     kept = fragments.get(memo_key)
     if kept is not None:
         return dataclasses.replace(kept, fiscal_year=fiscal_year, rows=list(kept.rows))
@@ -505,8 +514,10 @@ def dashboard_overview(
         has_approved_data=has_approved,
         pillar_choices=pillar_choices,
         department_choices=department_choices,
+        fragments=fragments,
+        filter_key=filter_key,
     )
-    fragments[memo_key] = overview
+    _fragment_keep(fragments, memo_key, overview)
     return dataclasses.replace(overview, rows=list(rows))
 
 
