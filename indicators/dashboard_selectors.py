@@ -1,9 +1,9 @@
 """Reads for the dashboard: every indicator's progress for a fiscal year as of a quarter, per pillar summaries,
 and one indicator's quarterly detail.
 
-Query shape (the same for 28 or 2,500 indicators, 1 or 10 years): one query for the indicators of the year, two
-small ones for their sections (with chapters) and departments, one for all their actuals of that year and one for
-the final ratings, all as plain values (no model instances: the arithmetic needs only the figures and the state).
+Query shape (the same for 28 or 2,500 indicators, 1 or 10 years): one query for the indicators of the year with
+their departments, a small one for their sections (with chapters), one for all their actuals of that year and one
+for the final ratings, all as plain values (no model instances: the arithmetic needs only the figures and the state).
 Everything else, the default as-of quarter included, is derived in Python by `indicators.progress`; the computed
 rows are memoised under the raw rows read, so an unchanged page is neither recomputed nor shown stale
 (`indicator_progress_list`).
@@ -226,6 +226,10 @@ INDICATOR_ROW_FIELDS = (
 )
 
 
+# Every column of a department but its id (read joined to the indicators: the key sees any rename).
+DEPARTMENT_FIELDS = tuple(f.attname for f in Department._meta.concrete_fields if not f.primary_key)
+
+
 @dataclass(slots=True)
 class IndicatorRowInfo:
     """An indicator as a progress row reads it (the fields of INDICATOR_ROW_FIELDS, section and department).
@@ -340,8 +344,8 @@ def _indicator_progress(
     """Progress rows of every indicator the user may read, as of a quarter.
 
     `as_of_quarter` None means the last quarter with approved data (第1四半期 before any approval).
-    Returns (rows, as-of quarter, whether any approved figure exists, the memo entry's fragment dict). Five
-    queries whatever the sizes.
+    Returns (rows, as-of quarter, whether any approved figure exists, the memo entry's fragment dict). Four
+    queries whatever the sizes (indicators with their departments, sections, actuals, final ratings).
 
     Never stale by construction: every request reads the indicators, their actuals, final ratings, sections and
     departments afresh, as the raw rows the database returns. Those rows themselves (not a timestamp or a
@@ -354,7 +358,10 @@ def _indicator_progress(
         qs = qs.filter(department_id=department_id)
     if section_id is not None:
         qs = qs.filter(section_id=section_id)
-    ind_compiler, ind_raw = _raw_rows(qs.values_list(*INDICATOR_ROW_FIELDS))
+    # The department's few columns come joined (one query less); sections carry long texts, read apart.
+    ind_compiler, ind_raw = _raw_rows(
+        qs.values_list(*INDICATOR_ROW_FIELDS, *(f"department__{name}" for name in DEPARTMENT_FIELDS))
+    )
     # The same filter as a subquery: cheaper to build than an IN list of every id, and just as exact.
     indicator_ids = qs.values("pk")
     fig_compiler, fig_raw = _raw_rows(
@@ -371,21 +378,14 @@ def _indicator_progress(
     if as_of_quarter is None and not roles.can_read_all(user):
         # The year's last approved quarter, not the department's: every page and the workbook start alike.
         as_of_quarter = dashboard_last_approved_quarter(fiscal_year=fiscal_year)
-    section_pos, department_pos = (
-        INDICATOR_ROW_FIELDS.index("section_id"),
-        INDICATOR_ROW_FIELDS.index("department_id"),
-    )
-    sections, departments = {}, {}
+    section_pos = INDICATOR_ROW_FIELDS.index("section_id")
+    sections = {}
     if ind_raw:
         sections = {
             s.pk: s
             for s in Section.objects.filter(pk__in={r[section_pos] for r in ind_raw})
             .select_related("chapter")
             .order_by("pk")
-        }
-        departments = {
-            d.pk: d
-            for d in Department.objects.filter(pk__in={r[department_pos] for r in ind_raw}).order_by("pk")
         }
     key = (
         _model_key([fiscal_year]),
@@ -395,7 +395,6 @@ def _indicator_progress(
         tuple(rating_raw),
         _model_key(sections.values()),
         _model_key(s.chapter for s in sections.values()),
-        _model_key(departments.values()),
     )
     with _PROGRESS_MEMO_LOCK:
         hit = _PROGRESS_MEMO.get(key)
@@ -405,10 +404,18 @@ def _indicator_progress(
         rows, as_of, has_approved, fragments = hit
         return list(rows), as_of, has_approved, fragments
 
-    indicators = [IndicatorRowInfo(*values) for values in _converted(ind_compiler, ind_raw)]
-    for ind in indicators:
+    n_fields = len(INDICATOR_ROW_FIELDS)
+    departments: dict[int, Department] = {}
+    indicators = []
+    for values in _converted(ind_compiler, ind_raw):
+        ind = IndicatorRowInfo(*values[:n_fields])
         ind.section = sections[ind.section_id]
-        ind.department = departments[ind.department_id]
+        ind.department = departments.get(ind.department_id)
+        if ind.department is None:
+            ind.department = departments[ind.department_id] = Department.from_db(
+                qs.db, ["id", *DEPARTMENT_FIELDS], [ind.department_id, *values[n_fields:]]
+            )
+        indicators.append(ind)
     figures = _figures_from_rows(_converted(fig_compiler, fig_raw))
     last_approved = _last_approved_quarter(figures)
     as_of = as_of_quarter or last_approved or 1
