@@ -294,10 +294,27 @@ def _model_key(objects) -> tuple:
 RATING_FIELDS = ("id", "indicator_id", "fiscal_year_id", "grade", "reason", "set_by_id", "set_at")
 
 # Memo of computed progress rows, keyed by the page's input data itself (see indicator_progress_list).
-_PROGRESS_MEMO: OrderedDict[tuple, tuple[list[IndicatorProgressRow], int, bool, dict]] = OrderedDict()
+_PROGRESS_MEMO: OrderedDict[_MemoKey, tuple[list[IndicatorProgressRow], int, bool, dict]] = OrderedDict()
 _PROGRESS_MEMO_SIZE = 8  # data states (years, user scopes, as-of quarters) kept per process
 _FRAGMENTS_PER_ENTRY = 16  # filtered overviews and rendered pages (≈150 kB each at 250 indicators) per state
 _PROGRESS_MEMO_LOCK = threading.Lock()
+
+
+class _MemoKey:
+    """A memo key holding the data read, hashed once (the tuples hold a thousand rows; Python does not cache
+    their hash). Equal only to a key with equal data: a hash collision can never return another state's rows."""
+
+    __slots__ = ("data", "hash")
+
+    def __init__(self, data: tuple):
+        self.data = data
+        self.hash = hash(data)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _MemoKey) and self.hash == other.hash and self.data == other.data
 
 
 def _fragment_keep(fragments: dict, key, value) -> None:
@@ -387,14 +404,16 @@ def _indicator_progress(
             .select_related("chapter")
             .order_by("pk")
         }
-    key = (
-        _model_key([fiscal_year]),
-        as_of_quarter,
-        tuple(ind_raw),
-        tuple(fig_raw),
-        tuple(rating_raw),
-        _model_key(sections.values()),
-        _model_key(s.chapter for s in sections.values()),
+    key = _MemoKey(
+        (
+            _model_key([fiscal_year]),
+            as_of_quarter,
+            tuple(ind_raw),
+            tuple(fig_raw),
+            tuple(rating_raw),
+            _model_key(sections.values()),
+            _model_key(s.chapter for s in sections.values()),
+        )
     )
     with _PROGRESS_MEMO_LOCK:
         hit = _PROGRESS_MEMO.get(key)
