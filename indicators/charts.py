@@ -128,27 +128,40 @@ def _forecast_line(progress: IndicatorProgress, last_point, name: str) -> list[d
     ]
 
 
-def _count_chart(progress, with_unapproved, target, unit) -> dict:
-    points = list(progress.quarters)
-    data = [
+def _quarter_series(points, *, bar_name: str, unapproved: list[dict], cumulative_name: str) -> list[dict]:
+    """Approved quarterly bars, the unapproved bars beside them, and the cumulative line: shared by both charts."""
+    x = [_quarter_x(p.quarter) for p in points]
+    return [
         {
             "type": "bar",
-            "name": "四半期実績（承認済み）",
-            "x": [_quarter_x(p.quarter) for p in points],
+            "name": bar_name,
+            "x": x,
             "y": [_num(p.value) for p in points],
             "marker": {"color": COLOR_ACTUAL},
             "meta": "quarterly",
         },
-        *_unapproved_bars(progress, with_unapproved, "四半期実績（未承認）"),
+        *unapproved,
         {
             "type": "scatter",
             "mode": "lines+markers",
-            "name": "累計",
-            "x": [_quarter_x(p.quarter) for p in points],
+            "name": cumulative_name,
+            "x": x,
             "y": [_num(p.cumulative) for p in points],
             "line": {"color": COLOR_CUMULATIVE, "width": 3},
             "meta": "cumulative",
         },
+    ]
+
+
+def _count_chart(progress, with_unapproved, target, unit) -> dict:
+    points = list(progress.quarters)
+    data = [
+        *_quarter_series(
+            points,
+            bar_name="四半期実績（承認済み）",
+            unapproved=_unapproved_bars(progress, with_unapproved, "四半期実績（未承認）"),
+            cumulative_name="累計",
+        ),
         *_target_line(target),
     ]
     if target is not None:
@@ -170,24 +183,12 @@ def _count_chart(progress, with_unapproved, target, unit) -> dict:
 def _ratio_chart(progress, with_unapproved, target) -> dict:
     points = list(progress.quarters)
     data = [
-        {
-            "type": "bar",
-            "name": "四半期の割合（承認済み）",
-            "x": [_quarter_x(p.quarter) for p in points],
-            "y": [_num(p.value) for p in points],
-            "marker": {"color": COLOR_ACTUAL},
-            "meta": "quarterly",
-        },
-        *_unapproved_bars(progress, with_unapproved, "四半期の割合（未承認）"),
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": "累計の割合（Σ分子/Σ分母）",
-            "x": [_quarter_x(p.quarter) for p in points],
-            "y": [_num(p.cumulative) for p in points],
-            "line": {"color": COLOR_CUMULATIVE, "width": 3},
-            "meta": "cumulative",
-        },
+        *_quarter_series(
+            points,
+            bar_name="四半期の割合（承認済み）",
+            unapproved=_unapproved_bars(progress, with_unapproved, "四半期の割合（未承認）"),
+            cumulative_name="累計の割合（Σ分子/Σ分母）",
+        ),
         *_target_line(target),
     ]
     data += _forecast_line(progress, points[-1] if points else None, "年度末見込み（予測）")

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from budgets.models import BudgetColumn, BudgetExecution, BudgetRow
 from indicators.models import Actual, FinalRating, Indicator, QuarterLock
+from indicators.services import INPUT_FIELDS
 from measures.periods import quarter_label
 from smrj_plan.workflow import EntryState
 
@@ -40,20 +41,7 @@ WIDTHS = [19, 16, 9, 56, 10, 7, 18, 16, 16, 10, 40]
 OPERATION = {"+": "新規", "~": "変更", "-": "削除"}
 
 # Fields whose changes an auditor needs to see, per history table (bookkeeping columns left out).
-ACTUAL_FIELDS = [
-    "value",
-    "numerator",
-    "denominator",
-    "growth_rate",
-    "benchmark_rate",
-    "milestone_status",
-    "manual_judgement",
-    "as_of",
-    "evidence",
-    "note",
-    "state",
-    "review_comment",
-]
+ACTUAL_FIELDS = [*INPUT_FIELDS, "state", "review_comment"]
 EXECUTION_FIELDS = ["amount", "note", "state", "review_comment"]
 RATING_FIELDS = ["grade", "reason"]
 LOCK_FIELDS = ["is_locked", "reason"]
