@@ -23,52 +23,62 @@ def _amount(value) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+def _sync_by_order(model, table: BudgetTable, specs: list[dict], values_of) -> tuple[dict, list]:
+    """Create, or update in place, a table's columns or rows matched by their order.
+
+    Returns them by order, and the stale ones the fixture no longer has (the caller deletes those last)."""
+    existing = {obj.order: obj for obj in model.objects.filter(table=table)}
+    result = {}
+    for spec in specs:
+        values = values_of(spec)
+        obj = existing.pop(spec["order"], None)
+        if obj is None:
+            obj = model.objects.create(table=table, order=spec["order"], **values)
+        elif any(getattr(obj, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(obj, f, v)
+            obj.save(update_fields=list(values))
+        result[spec["order"]] = obj
+    return result, list(existing.values())
+
+
+def _delete_stale(stale: list) -> None:
+    # A line with executed amounts keeps them: it stays rather than losing what was entered against it.
+    for obj in stale:
+        if not obj.executions.exists():
+            obj.delete()
+
+
 def _sync_columns(
     table: BudgetTable, specs: list[dict], departments: dict[str, Department]
 ) -> dict[int, BudgetColumn]:
-    existing = {c.order: c for c in table.columns.all()}
-    result = {}
-    fields = ["segment", "ledger", "role", "department"]
-    for spec in specs:
-        values = {
+    result, stale = _sync_by_order(
+        BudgetColumn,
+        table,
+        specs,
+        lambda spec: {
             "segment": spec["segment"],
             "ledger": spec["ledger"],
             "role": spec["role"],
             "department": departments.get(spec.get("department") or ""),
-        }
-        column = existing.pop(spec["order"], None)
-        if column is None:
-            column = BudgetColumn.objects.create(table=table, order=spec["order"], **values)
-        elif any(getattr(column, f) != v for f, v in values.items()):
-            for f, v in values.items():
-                setattr(column, f, v)
-            column.save(update_fields=fields)
-        result[spec["order"]] = column
-    for stale in existing.values():
-        if not stale.executions.exists():
-            stale.delete()
+        },
+    )
+    _delete_stale(stale)
     return result
 
 
 def _sync_rows(table: BudgetTable, specs: list[dict]) -> dict[int, BudgetRow]:
-    existing = {r.order: r for r in table.rows.all()}
-    result = {}
-    fields = ["label", "level", "role", "parts"]
-    for spec in specs:
-        values = {
+    result, stale = _sync_by_order(
+        BudgetRow,
+        table,
+        specs,
+        lambda spec: {
             "label": spec["label"],
             "level": spec["level"],
             "role": spec["role"],
             "parts": spec["parts"],
-        }
-        row = existing.pop(spec["order"], None)
-        if row is None:
-            row = BudgetRow.objects.create(table=table, order=spec["order"], **values)
-        elif any(getattr(row, f) != v for f, v in values.items()):
-            for f, v in values.items():
-                setattr(row, f, v)
-            row.save(update_fields=fields)
-        result[spec["order"]] = row
+        },
+    )
     # Parents point at rows of the same table, so link them once every row exists.
     for spec in specs:
         row = result[spec["order"]]
@@ -76,9 +86,7 @@ def _sync_rows(table: BudgetTable, specs: list[dict]) -> dict[int, BudgetRow]:
         if row.parent_id != (parent.pk if parent else None):
             row.parent = parent
             row.save(update_fields=["parent"])
-    for stale in existing.values():
-        if not stale.executions.exists():
-            stale.delete()
+    _delete_stale(stale)
     return result
 
 
