@@ -347,7 +347,7 @@ def progress_compute(
     return _summed_progress(spec, used, as_of_quarter)
 
 
-def _no_data(spec: IndicatorSpec, as_of: int, note: str = "", quarters=()) -> IndicatorProgress:
+def _no_data(spec: IndicatorSpec, as_of: int, note: str = "", quarters=(), **figures) -> IndicatorProgress:
     return IndicatorProgress(
         as_of_quarter=as_of,
         kind=spec.kind,
@@ -358,6 +358,22 @@ def _no_data(spec: IndicatorSpec, as_of: int, note: str = "", quarters=()) -> In
         status=Status.NO_DATA,
         note=note,
         quarters=tuple(quarters),
+        **figures,
+    )
+
+
+def _reference(spec: IndicatorSpec, as_of: int, *, actual, quarters=(), **figures) -> IndicatorProgress:
+    """A 参考指標 with data: shown as recorded, never rated."""
+    return IndicatorProgress(
+        as_of_quarter=as_of,
+        kind=spec.kind,
+        is_rated=False,
+        has_data=True,
+        actual=actual,
+        achievement_rate=None,
+        status=Status.REFERENCE,
+        quarters=tuple(quarters),
+        **figures,
     )
 
 
@@ -388,16 +404,7 @@ def _summed_progress(spec: IndicatorSpec, used: list[QuarterFigure], as_of: int)
         return _no_data(spec, as_of)
     actual = running
     if spec.is_reference:
-        return IndicatorProgress(
-            as_of_quarter=as_of,
-            kind=spec.kind,
-            is_rated=False,
-            has_data=True,
-            actual=actual,
-            achievement_rate=None,
-            status=Status.REFERENCE,
-            quarters=tuple(points),
-        )
+        return _reference(spec, as_of, actual=actual, quarters=points)
 
     target = spec.target
     year_complete = as_of == QUARTERS_PER_YEAR
@@ -484,18 +491,13 @@ def _ratio_progress(spec: IndicatorSpec, used: list[QuarterFigure], as_of: int) 
         return _no_data(spec, as_of)
     if den_total == 0:
         # No respondents yet: there is no ratio to judge, which is not 0 %.
-        return IndicatorProgress(
-            as_of_quarter=as_of,
-            kind=spec.kind,
-            is_rated=not spec.is_reference,
-            has_data=False,
-            actual=None,
-            achievement_rate=None,
-            status=Status.NO_DATA,
+        return _no_data(
+            spec,
+            as_of,
+            note="回答者（分母）が0のため割合を計算できません。",
+            quarters=points,
             numerator_total=num_total,
             denominator_total=den_total,
-            note="回答者（分母）が0のため割合を計算できません。",
-            quarters=tuple(points),
         )
     actual = _percent(num_total, den_total)
     if spec.is_reference:
@@ -602,16 +604,7 @@ def _milestone_progress(spec: IndicatorSpec, used: list[QuarterFigure], as_of: i
     entered = [f for f in used if f.milestone_status]
     if not entered:
         return _no_data(spec, as_of)
-    return IndicatorProgress(
-        as_of_quarter=as_of,
-        kind=spec.kind,
-        is_rated=False,
-        has_data=True,
-        actual=None,
-        achievement_rate=None,
-        status=Status.REFERENCE,
-        milestone_status=entered[-1].milestone_status,
-    )
+    return _reference(spec, as_of, actual=None, milestone_status=entered[-1].milestone_status)
 
 
 def _baseline_progress(spec: IndicatorSpec, used: list[QuarterFigure], as_of: int) -> IndicatorProgress:
@@ -629,14 +622,4 @@ def _baseline_progress(spec: IndicatorSpec, used: list[QuarterFigure], as_of: in
             points.append(QuarterPoint(quarter=f.quarter, value=value, cumulative=value))
     if not points:
         return _no_data(spec, as_of)
-    return IndicatorProgress(
-        as_of_quarter=as_of,
-        kind=spec.kind,
-        is_rated=False,
-        has_data=True,
-        actual=points[-1].value,
-        achievement_rate=None,
-        status=Status.REFERENCE,
-        benchmark=baseline,
-        quarters=tuple(points),
-    )
+    return _reference(spec, as_of, actual=points[-1].value, quarters=points, benchmark=baseline)
