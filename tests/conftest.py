@@ -59,6 +59,12 @@ def staff_user(department):
 
 
 @pytest.fixture
+def colleague(department):
+    """A second 担当者 of the owning department, for concurrent edits."""
+    return make_user("tanto3", Role.STAFF, department)
+
+
+@pytest.fixture
 def other_staff_user(other_department):
     return make_user("tanto2", Role.STAFF, other_department)
 

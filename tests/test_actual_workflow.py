@@ -191,12 +191,8 @@ def test_lock_requires_a_manager_and_a_reason(staff_user, auditor, manager, fisc
 
 @pytest.mark.django_db
 def test_the_second_concurrent_save_is_refused_with_the_stored_value(
-    draft, staff_user, ind11, fiscal_year, department
+    draft, staff_user, ind11, fiscal_year, colleague
 ):
-    from smrj_plan.roles import Role
-    from tests.conftest import make_user
-
-    colleague = make_user("tanto3", Role.STAFF, department)
     version_seen = draft.version  # both open the page at version 1
     services.actual_save(
         indicator=ind11,
@@ -222,12 +218,8 @@ def test_the_second_concurrent_save_is_refused_with_the_stored_value(
 
 @pytest.mark.django_db
 def test_the_entry_page_refuses_a_stale_form_and_shows_the_stored_value(
-    staff_client, draft, department, ind11, fiscal_year
+    staff_client, draft, ind11, fiscal_year, colleague
 ):
-    from smrj_plan.roles import Role
-    from tests.conftest import make_user
-
-    colleague = make_user("tanto3", Role.STAFF, department)
     services.actual_save(
         indicator=ind11,
         fiscal_year=fiscal_year,
@@ -291,13 +283,9 @@ def test_drafts_are_listed_as_drafts_for_managers(manager_client, draft):
 
 @pytest.mark.django_db
 def test_a_row_submitted_by_a_colleague_after_the_page_opened_refuses_the_whole_save(
-    staff_client, draft, department, ind11, fiscal_year
+    staff_client, draft, ind11, fiscal_year, colleague
 ):
     """The page showed 1-1 as an open draft; a colleague submitted it; the typed 130 must not vanish silently."""
-    from smrj_plan.roles import Role
-    from tests.conftest import make_user
-
-    colleague = make_user("tanto3", Role.STAFF, department)
     services.actual_submit(actual=draft, user=colleague)
     ind13 = Indicator.objects.get(code="1-3")
     r = staff_client.post(

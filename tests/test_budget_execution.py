@@ -219,11 +219,7 @@ def test_an_unlocked_quarter_accepts_changes_again(line, staff_user, manager, fi
 # ----------------------------------------------------------------------------------------------- concurrency
 
 
-def test_a_stale_form_is_refused_with_the_current_value(line, staff_user, department):
-    from smrj_plan.roles import Role
-    from tests.conftest import make_user
-
-    colleague = make_user("tanto3", Role.STAFF, department)
+def test_a_stale_form_is_refused_with_the_current_value(line, staff_user, colleague):
     first = save(line, staff_user, "10")
     save(line, colleague, "20", expected_version=first.version)
     with pytest.raises(ConcurrentEditError) as exc:
@@ -375,14 +371,10 @@ def test_odd_version_text_is_not_a_server_error(line, staff_user, staff_client):
 
 
 def test_a_line_submitted_by_a_colleague_after_the_page_opened_refuses_the_whole_save(
-    line, staff_client, staff_user, department
+    line, staff_client, staff_user, colleague
 ):
-    from smrj_plan.roles import Role
-    from tests.conftest import make_user
-
     row, column = line
     entry = save(line, staff_user, "12")  # the page is opened at version 1
-    colleague = make_user("tanto3", Role.STAFF, department)
     services.execution_submit(execution=entry, user=colleague)
     url = reverse("budgets:execution_save", args=["ippan", 1])
     response = staff_client.post(
