@@ -97,7 +97,7 @@ def overview_page(ctx: Context):
 def overview_page_cold(ctx: Context):
     """The overview right after a write: the memo (keyed by the data read) has nothing for the new data, so the
     rows are computed and rendered again. Forgetting the memo before each run costs the same as a change."""
-    from indicators.dashboard_selectors import progress_memo_clear
+    from dashboard.selectors import progress_memo_clear
 
     def cold():
         progress_memo_clear()

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "measures",
     "indicators",
     "budgets",
+    "dashboard",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -117,7 +119,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "indicators.charts.PlotlyJsFinder",
+    "dashboard.charts.PlotlyJsFinder",
 ]
 # Production serves hashed, compressed files from `collectstatic`; development and tests read the sources.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)

@@ -24,8 +24,8 @@ urlpatterns = [
     path("plan/", include("measures.urls")),
     path("indicators/", include("indicators.urls")),
     path("entry/", include("indicators.entry_urls")),
-    path("dashboard/", include("indicators.dashboard_urls")),
-    path("reports/", include("indicators.report_urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("reports/", include("reports.urls")),
     path("budgets/", include("budgets.urls")),
     path("admin/", admin.site.urls),
 ]

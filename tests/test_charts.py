@@ -6,7 +6,7 @@ from decimal import Decimal as D
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from indicators import charts
+from dashboard import charts
 from indicators.progress import IndicatorSpec, QuarterFigure, progress_compute
 
 

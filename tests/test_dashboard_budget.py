@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from budgets.models import BudgetColumn, BudgetExecution, BudgetRow
-from indicators.dashboard_selectors import budget_execution_by_segment
+from dashboard.selectors import budget_execution_by_segment
 from measures.models import FiscalYear
 
 REGION = "地域牽引・成長志向企業支援業務"
@@ -97,7 +97,7 @@ def test_staff_without_a_department_see_no_budget_columns(client, region_expense
 
 
 def test_budget_amounts_are_shown_like_the_published_tables():
-    from indicators.dashboard_tables import format_amount
+    from dashboard.tables import format_amount
 
     assert format_amount(D("20773.200")) == "20,773.2"
     assert format_amount(D("-1234")) == "△1,234"

@@ -1,4 +1,4 @@
-"""The overview's memo (indicators.dashboard_selectors): an unchanged page is not recomputed, and every change of
+"""The overview's memo (dashboard.selectors): an unchanged page is not recomputed, and every change of
 the data it shows — an approval, a target edited in the admin, a renamed department, a final 評定, even a bulk
 update that bypasses `updated_at` — shows on the very next request."""
 
@@ -7,7 +7,8 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from indicators import dashboard_selectors, progress, services
+from dashboard import selectors as dashboard_selectors
+from indicators import progress, services
 from indicators.models import Actual, Indicator
 from measures.models import Department, FiscalYear, PlanDocument
 from tests.test_dashboard import add_actual, cells, ind

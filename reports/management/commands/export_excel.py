@@ -3,8 +3,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.excel import export_context_build, workbook_write
 from measures.models import FiscalYear, PlanDocument
+from reports.excel import export_context_build, workbook_write
 
 
 class Command(BaseCommand):

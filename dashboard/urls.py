@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators import dashboard_views
+from dashboard import views as dashboard_views
 
 app_name = "dashboard"
 urlpatterns = [

@@ -734,7 +734,7 @@ class SegmentExecution:
     def quarter_cells(self) -> list[tuple[str, str]]:
         """(執行額, 累計執行率) per quarter as shown: 百万円 with 「△」 for negatives, the rate in %; 「—」 after
         the last quarter with approved executions."""
-        from indicators.dashboard_tables import DASH, format_amount, format_percent
+        from dashboard.tables import DASH, format_amount, format_percent
 
         return [
             (
@@ -746,13 +746,13 @@ class SegmentExecution:
 
     @property
     def budget_text(self) -> str:
-        from indicators.dashboard_tables import format_amount
+        from dashboard.tables import format_amount
 
         return format_amount(self.budget)
 
     @property
     def pending_text(self) -> str:
-        from indicators.dashboard_tables import format_amount
+        from dashboard.tables import format_amount
 
         return format_amount(self.pending)
 

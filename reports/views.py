@@ -9,9 +9,9 @@ from django.http import FileResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
-from indicators.excel import CONTENT_TYPE, export_context_build, export_filename, workbook_write
-from indicators.excel.cover import ROUNDING_NOTES, SHEET_GUIDE
 from measures.models import FiscalYear
+from reports.excel import CONTENT_TYPE, export_context_build, export_filename, workbook_write
+from reports.excel.cover import ROUNDING_NOTES, SHEET_GUIDE
 from smrj_plan import roles
 
 

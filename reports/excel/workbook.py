@@ -13,8 +13,8 @@ from openpyxl.styles import Font
 from openpyxl.utils.indexed_list import IndexedList
 
 from budgets.selectors import budget_grid_list
+from dashboard.selectors import dashboard_last_approved_quarter
 from indicators import progress
-from indicators.dashboard_selectors import dashboard_last_approved_quarter
 from measures.models import FiscalYear, PlanDocument
 from measures.periods import fiscal_year_short
 

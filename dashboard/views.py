@@ -3,7 +3,7 @@
 Access: every logged-in role may open the dashboard. 管理者 and 監査担当 see every indicator; a 担当者 sees their own
 部署's (the same rule as the indicator pages: another 部署's indicator is a 404); a user with no role sees none.
 Only a 管理者 may set a final 評定 (403 for the others). Views stay thin: figures come from dashboard_selectors,
-charts from indicators.charts, formatting from dashboard_tables.
+charts from dashboard.charts, formatting from dashboard_tables.
 """
 
 from django import forms
@@ -18,8 +18,10 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from budgets.models import Account, BudgetTable
-from indicators import charts, dashboard_selectors, rating_services
-from indicators.dashboard_tables import IndicatorProgressTable, format_actual, format_forecast, format_number
+from dashboard import charts
+from dashboard import selectors as dashboard_selectors
+from dashboard.tables import IndicatorProgressTable, format_actual, format_forecast, format_number
+from indicators import rating_services
 from indicators.models import FinalRating
 from indicators.progress import SUMMARY_STATUSES
 from measures.models import FiscalYear
