@@ -1,7 +1,7 @@
 """Writes for budget execution (執行額): entry by the column's department, and the review workflow shared with
 indicator actuals (smrj_plan.workflow: 下書き → 提出済み → 承認済み / 差戻し, reopen by a 管理者).
 
-Every write checks who may do it (PermissionDenied → 403), refuses a locked quarter (indicators.QuarterLock),
+Every write checks who may do it (PermissionDenied → 403), refuses a locked quarter (smrj_plan.models.QuarterLock),
 validates with Japanese messages (ValidationError), runs in a transaction and leaves a history row with a reason.
 """
 
@@ -13,9 +13,9 @@ from django.db import IntegrityError, transaction
 
 from budgets import selectors
 from budgets.models import BudgetColumn, BudgetExecution, BudgetRow
-from indicators.models import QuarterLock
 from measures.periods import QUARTERS, quarter_label
 from smrj_plan import roles
+from smrj_plan.models import QuarterLock
 from smrj_plan.workflow import (
     EDITABLE_STATES,
     ConcurrentEditError,

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from budgets import selectors, services
 from budgets.models import Account, BudgetTable
-from indicators.models import QuarterLock
 from measures.models import FiscalYear
 from measures.periods import QUARTERS, quarter_label, quarter_long_label
 from smrj_plan import roles
+from smrj_plan.models import QuarterLock
 from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState
 
 

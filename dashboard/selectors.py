@@ -17,7 +17,6 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max
 from django.db.models.sql.constants import MULTI
 
 from budgets.models import BudgetTable
@@ -59,13 +58,6 @@ FIGURE_COLUMNS = (
 def dashboard_fiscal_years() -> list[FiscalYear]:
     """Fiscal years that have a plan, latest first (the year selector)."""
     return list(FiscalYear.objects.filter(plan__isnull=False).order_by("-year"))
-
-
-def dashboard_last_approved_quarter(*, fiscal_year: FiscalYear) -> int | None:
-    """The last quarter of the year with any approved actual, or None before the first approval."""
-    return Actual.objects.filter(fiscal_year=fiscal_year, state=EntryState.APPROVED).aggregate(
-        q=Max("quarter")
-    )["q"]
 
 
 def _last_approved_quarter(figures: dict[int, list[QuarterFigure]]) -> int | None:
@@ -394,7 +386,7 @@ def _indicator_progress(
     )
     if as_of_quarter is None and not roles.can_read_all(user):
         # The year's last approved quarter, not the department's: every page and the workbook start alike.
-        as_of_quarter = dashboard_last_approved_quarter(fiscal_year=fiscal_year)
+        as_of_quarter = indicator_selectors.actual_last_approved_quarter(fiscal_year=fiscal_year)
     section_pos = INDICATOR_ROW_FIELDS.index("section_id")
     sections = {}
     if ind_raw:
@@ -620,7 +612,7 @@ def indicator_progress_detail(*, user, pk: int, as_of_quarter: int | None = None
         .select_related("updated_by", "reviewed_by")
         .order_by("quarter")
     )
-    as_of = as_of_quarter or dashboard_last_approved_quarter(fiscal_year=fiscal_year) or 1
+    as_of = as_of_quarter or indicator_selectors.actual_last_approved_quarter(fiscal_year=fiscal_year) or 1
     spec = spec_from_indicator(indicator)
     figs = [
         QuarterFigure(

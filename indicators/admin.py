@@ -29,11 +29,6 @@ class ActualAdmin(SimpleHistoryAdmin):
     list_select_related = ["indicator", "fiscal_year"]
 
 
-@admin.register(models.QuarterLock)
-class QuarterLockAdmin(SimpleHistoryAdmin):
-    list_display = ["fiscal_year", "quarter", "is_locked", "changed_by", "changed_at"]
-
-
 @admin.register(models.FinalRating)
 class FinalRatingAdmin(SimpleHistoryAdmin):
     list_display = ["indicator", "fiscal_year", "grade", "set_by", "set_at"]

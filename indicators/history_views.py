@@ -10,9 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from indicators import selectors, services
-from indicators.models import Actual, QuarterLock
+from indicators.models import Actual
 from measures.periods import quarter_long_label
 from smrj_plan import roles
+from smrj_plan.models import QuarterLock
 from smrj_plan.workflow import state_label
 
 # Bookkeeping columns whose change is shown through the state or not at all.

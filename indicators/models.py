@@ -1,5 +1,5 @@
-"""Indicators (○指標 and 参考指標) with their published targets, the quarterly actuals entered against them,
-quarter locks (締め) and the managers' final ratings."""
+"""Indicators (○指標 and 参考指標) with their published targets, the quarterly actuals entered against them
+and the managers' final ratings."""
 
 from decimal import Decimal
 
@@ -114,35 +114,6 @@ class Indicator(models.Model):
     @property
     def multiplier(self) -> Decimal:
         return self.benchmark_multiplier or Decimal("1")
-
-
-class QuarterLock(models.Model):
-    """A closed quarter (締め): nobody but a manager reopening it may change its figures."""
-
-    fiscal_year = models.ForeignKey(
-        FiscalYear, on_delete=models.CASCADE, related_name="quarter_locks", verbose_name="年度"
-    )
-    quarter = models.PositiveSmallIntegerField("四半期", choices=QUARTER_CHOICES)
-    is_locked = models.BooleanField("締め済み", default=True)
-    reason = models.TextField("理由", blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="操作者"
-    )
-    changed_at = models.DateTimeField("操作日時", auto_now=True)
-    history = HistoricalRecords(verbose_name="四半期締めの履歴")
-
-    class Meta:
-        ordering = ["fiscal_year", "quarter"]
-        verbose_name = verbose_name_plural = "四半期の締め"
-        constraints = [
-            models.UniqueConstraint(fields=["fiscal_year", "quarter"], name="unique_quarter_lock"),
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4), name="quarter_lock_quarter_range"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.fiscal_year.short_label} 第{self.quarter}四半期 {'締め済み' if self.is_locked else '受付中'}"
 
 
 class Actual(ReviewedEntry):

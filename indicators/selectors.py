@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.http import Http404
 
-from indicators.models import Actual, Indicator, QuarterLock
-from measures.models import FiscalYear
+from indicators.models import Actual, Indicator
+from measures.models import FiscalYear, Measure, PlanDocument
 from measures.periods import QUARTERS
 from smrj_plan import roles
+from smrj_plan.models import QuarterLock
 from smrj_plan.workflow import EntryState
 
 # Kinds entered once a year, at 第4四半期 (their Indicator.frequency is "annual" too).
@@ -230,3 +231,41 @@ def actual_review_list(*, fiscal_year: FiscalYear, quarter: int) -> QuerySet[Act
         .select_related("indicator", "indicator__department", "updated_by", "submitted_by", "reviewed_by")
         .order_by("indicator__order")
     )
+
+
+def plan_indicator_list(*, plan: PlanDocument) -> QuerySet[Indicator]:
+    """The plan's indicators with what the list and outline show (pillar, chapter, department, parent)
+    joined in one query."""
+    return (
+        Indicator.objects.filter(plan=plan)
+        .select_related("section__chapter", "department", "parent")
+        .order_by("order")
+    )
+
+
+def plan_indicator_get(*, pk: int) -> Indicator:
+    """One indicator with its pillar, department, parent, sub-targets and linked measures (4 queries)."""
+    qs = Indicator.objects.select_related(
+        "plan__fiscal_year", "section__chapter", "department", "parent"
+    ).prefetch_related(
+        Prefetch("sub_targets", queryset=Indicator.objects.order_by("order")),
+        Prefetch(
+            "measures",
+            queryset=Measure.objects.select_related("chapter", "section", "heading__parent").order_by(
+                "order"
+            ),
+        ),
+    )
+    try:
+        return qs.get(pk=pk)
+    except Indicator.DoesNotExist:
+        raise Http404("指標が見つかりません。") from None
+
+
+def actual_last_approved_quarter(*, fiscal_year: FiscalYear) -> int | None:
+    """The last quarter of the year with any approved actual, or None before the first approval.
+
+    The default as-of quarter of every page, the workbook and the API (README「時点」): one rule, here."""
+    return Actual.objects.filter(fiscal_year=fiscal_year, state=EntryState.APPROVED).aggregate(
+        q=Max("quarter")
+    )["q"]

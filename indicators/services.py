@@ -12,10 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from indicators import selectors
-from indicators.models import Actual, Indicator, QuarterLock
+from indicators.models import Actual, Indicator
 from measures.models import FiscalYear
 from measures.periods import fiscal_year_end, fiscal_year_start, quarter_label
 from smrj_plan import roles
+from smrj_plan.models import QuarterLock
 from smrj_plan.workflow import (
     EDITABLE_STATES,
     ConcurrentEditError,

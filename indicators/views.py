@@ -2,16 +2,17 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
+from indicators import selectors
 from indicators.filters import IndicatorFilter
 from indicators.tables import IndicatorTable
-from measures import selectors
+from measures import selectors as plan_selectors
 from smrj_plan import roles
 
 
 @login_required
 def indicator_list(request):
     """All indicators of the plan as published (targets are public plan data), sortable and filterable."""
-    plan = selectors.plan_get()
+    plan = plan_selectors.plan_get()
     filterset = IndicatorFilter(request.GET or None, queryset=selectors.plan_indicator_list(plan=plan))
     table = IndicatorTable(filterset.qs)
     RequestConfig(request, paginate=False).configure(table)

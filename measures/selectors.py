@@ -6,10 +6,8 @@ whatever the number of chapters, headings, measures or indicators."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from indicators.models import Indicator
 from measures.models import Chapter, Heading, Measure, PlanDocument, Section
 
 
@@ -25,7 +23,7 @@ class SectionNode:
     section: Section
     measures: list[Measure] = field(default_factory=list)  # bullets not under any heading
     headings: list[HeadingNode] = field(default_factory=list)  # level-1 headings, ① headings inside
-    indicators: list[Indicator] = field(default_factory=list)
+    indicators: list = field(default_factory=list)  # the section's Indicator rows, given by the caller
     measure_count: int = 0
 
 
@@ -58,49 +56,21 @@ def plan_get(*, fiscal_year: int | None = None) -> PlanDocument:
     return plan
 
 
-def plan_indicator_list(*, plan: PlanDocument) -> QuerySet[Indicator]:
-    """The plan's indicators with what the list and outline show (pillar, chapter, department, parent)
-    joined in one query."""
-    return (
-        Indicator.objects.filter(plan=plan)
-        .select_related("section__chapter", "department", "parent")
-        .order_by("order")
-    )
-
-
-def plan_indicator_get(*, pk: int) -> Indicator:
-    """One indicator with its pillar, department, parent, sub-targets and linked measures (4 queries)."""
-    qs = Indicator.objects.select_related(
-        "plan__fiscal_year", "section__chapter", "department", "parent"
-    ).prefetch_related(
-        Prefetch("sub_targets", queryset=Indicator.objects.order_by("order")),
-        Prefetch(
-            "measures",
-            queryset=Measure.objects.select_related("chapter", "section", "heading__parent").order_by(
-                "order"
-            ),
-        ),
-    )
-    try:
-        return qs.get(pk=pk)
-    except Indicator.DoesNotExist:
-        raise Http404("指標が見つかりません。") from None
-
-
-def plan_outline(*, plan: PlanDocument, chapter_number: int | None = None) -> PlanOutline:
+def plan_outline(*, plan: PlanDocument, indicators, chapter_number: int | None = None) -> PlanOutline:
     """The plan as a tree for reading: every chapter (or one), its sections, headings and measures in the
-    plan's order, and each section's indicators (sub-targets right after their parent)."""
+    plan's order, and each section's indicators (sub-targets right after their parent).
+
+    `indicators` are the plan's indicators (indicators.selectors.plan_indicator_list): the structure lives
+    here, the targets in indicators, which sits above this app."""
     chapters_qs = Chapter.objects.filter(plan=plan).order_by("number")
     sections_qs = Section.objects.filter(chapter__plan=plan).order_by("number")
     headings_qs = Heading.objects.filter(section__chapter__plan=plan).order_by("order")
     measures_qs = Measure.objects.filter(plan=plan).order_by("order")
-    indicators_qs = plan_indicator_list(plan=plan)
     if chapter_number is not None:
         chapters_qs = chapters_qs.filter(number=chapter_number)
         sections_qs = sections_qs.filter(chapter__number=chapter_number)
         headings_qs = headings_qs.filter(section__chapter__number=chapter_number)
         measures_qs = measures_qs.filter(chapter__number=chapter_number)
-        indicators_qs = indicators_qs.filter(section__chapter__number=chapter_number)
 
     chapter_nodes = {c.pk: ChapterNode(c) for c in chapters_qs}
     if chapter_number is not None and not chapter_nodes:
@@ -131,8 +101,8 @@ def plan_outline(*, plan: PlanDocument, chapter_number: int | None = None) -> Pl
             chapter_nodes[m.chapter_id].measures.append(m)
         if m.section_id:
             section_nodes[m.section_id].measure_count += 1
-    indicators = list(indicators_qs)
-    children: dict[int, list[Indicator]] = {}
+    indicators = [i for i in indicators if i.section_id in section_nodes]
+    children: dict[int, list] = {}
     for i in indicators:
         if i.parent_id:
             children.setdefault(i.parent_id, []).append(i)
@@ -144,6 +114,6 @@ def plan_outline(*, plan: PlanDocument, chapter_number: int | None = None) -> Pl
         chapters=list(chapter_nodes.values()),
         measure_count=len(measures),
         indicator_count=len(indicators),
-        numeric_target_count=sum(1 for i in indicators if i.category == Indicator.Category.MAIN),
-        reference_count=sum(1 for i in indicators if i.category == Indicator.Category.REFERENCE),
+        numeric_target_count=sum(1 for i in indicators if i.category == i.Category.MAIN),
+        reference_count=sum(1 for i in indicators if i.category == i.Category.REFERENCE),
     )

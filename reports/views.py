@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 from measures.models import FiscalYear
-from reports.excel import CONTENT_TYPE, export_context_build, export_filename, workbook_write
-from reports.excel.cover import ROUNDING_NOTES, SHEET_GUIDE
+from reports.cover import ROUNDING_NOTES, SHEET_GUIDE
+from reports.workbook import CONTENT_TYPE, export_context_build, export_filename, workbook_write
 from smrj_plan import roles
 
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "smrj_plan",
     "measures",
     "indicators",
     "budgets",

@@ -21,7 +21,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChange.as_view(), name="password_change"),
-    path("plan/", include("measures.urls")),
+    path("plan/", include("dashboard.plan_urls")),
     path("indicators/", include("indicators.urls")),
     path("entry/", include("indicators.entry_urls")),
     path("dashboard/", include("dashboard.urls")),

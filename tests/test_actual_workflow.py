@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from indicators import services
-from indicators.models import Actual, Indicator, QuarterLock
+from indicators.models import Actual, Indicator
+from smrj_plan.models import QuarterLock
 from smrj_plan.workflow import ConcurrentEditError
 
 

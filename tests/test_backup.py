@@ -18,7 +18,7 @@ from django.db import connection
 from budgets.models import BudgetCell, BudgetExecution, BudgetRow
 from indicators import services
 from indicators.models import Actual, FinalRating, Indicator
-from measures.management.commands.restore_data import backup_row_counts
+from smrj_plan.management.commands.restore_data import backup_row_counts
 
 BASE = Path(__file__).resolve().parent.parent
 
@@ -230,7 +230,7 @@ def test_a_backup_restores_every_figure_actual_and_history_row(worked_year, tmp_
     assert counts["indicators.historicalactual"] == Actual.history.count() >= 8
     assert counts["budgets.budgetcell"] == BudgetCell.objects.count() > 1000
     assert counts["budgets.historicalbudgetexecution"] == 1
-    assert counts["indicators.historicalquarterlock"] == 1
+    assert counts["smrj_plan.historicalquarterlock"] == 1
     for excluded in ("sessions.session", "contenttypes.contenttype", "auth.permission"):
         assert counts[excluded] == 0
     assert not any(label.startswith("axes.") for label in counts)

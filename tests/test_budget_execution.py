@@ -10,7 +10,7 @@ from django.urls import reverse
 from budgets import services
 from budgets.models import BudgetColumn, BudgetExecution, BudgetRow
 from budgets.selectors import budget_execution_summary
-from indicators.models import QuarterLock
+from smrj_plan.models import QuarterLock
 from smrj_plan.workflow import ConcurrentEditError, EntryState
 
 REGION = (

@@ -9,10 +9,11 @@ from openpyxl import load_workbook
 
 from budgets.models import BudgetCell, BudgetColumn, BudgetExecution, BudgetRow, BudgetTable
 from indicators import progress
-from indicators.models import Actual, FinalRating, Indicator, QuarterLock
-from reports.excel import cells as excel_cells
-from reports.excel import export_context_build, workbook_write
+from indicators.models import Actual, FinalRating, Indicator
+from reports.workbook import export_context_build, workbook_write
+from smrj_plan.models import QuarterLock
 from smrj_plan.workflow import EntryState, transition
+from smrj_plan.xlsx import cells as excel_cells
 
 INJECTION = '=HYPERLINK("http://x","y")'
 
@@ -519,7 +520,7 @@ def test_streamed_history_keeps_memory_flat_however_long():
 
     from openpyxl import Workbook
 
-    from reports.excel.streamed import StreamedRows, package_save
+    from smrj_plan.xlsx.streamed import StreamedRows, package_save
 
     n_rows = 40_000
 

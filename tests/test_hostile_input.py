@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from budgets.models import BudgetExecution
 from indicators import services
-from indicators.models import Actual, FinalRating, Indicator, QuarterLock
+from indicators.models import Actual, FinalRating, Indicator
+from smrj_plan.models import QuarterLock
 
 HOSTILE_SAMPLES = [
     "",

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports.excel import CONTENT_TYPE, export_context_build, workbook_write
+from reports.workbook import CONTENT_TYPE, export_context_build, workbook_write
 
 from .test_excel import INJECTION, fill_year
 

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from measures.models import FiscalYear, PlanDocument
-from reports.excel import export_context_build, workbook_write
+from reports.workbook import export_context_build, workbook_write
 
 
 class Command(BaseCommand):

@@ -1,6 +1,9 @@
+"""The plan pages: the published plan read as a tree, with each section's indicators."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from indicators.selectors import plan_indicator_list
 from measures import selectors
 
 
@@ -10,7 +13,7 @@ def plan_overview(request):
 
     The plan is the published document: every signed-in role may read all of it."""
     plan = selectors.plan_get()
-    outline = selectors.plan_outline(plan=plan)
+    outline = selectors.plan_outline(plan=plan, indicators=plan_indicator_list(plan=plan))
     return render(request, "measures/overview.html", {"plan": plan, "outline": outline})
 
 
@@ -18,7 +21,9 @@ def plan_overview(request):
 def chapter_detail(request, number: int):
     """One chapter of the plan on its own page (404 for a chapter the plan does not have)."""
     plan = selectors.plan_get()
-    outline = selectors.plan_outline(plan=plan, chapter_number=number)
+    outline = selectors.plan_outline(
+        plan=plan, indicators=plan_indicator_list(plan=plan), chapter_number=number
+    )
     return render(
         request,
         "measures/chapter.html",

@@ -12,9 +12,8 @@ from decimal import Decimal
 from budgets.models import Account
 from budgets.selectors import ExecutionLine, budget_execution_summary, budget_table_list
 from smrj_plan.workflow import EntryState
-
-from . import cells
-from .context import ExportContext
+from smrj_plan.xlsx import cells
+from smrj_plan.xlsx.context import ExportContext
 
 HEADERS = [
     "勘定",
@@ -89,17 +88,9 @@ def write_execution(wb, ctx: ExportContext) -> int:
                         else cells.blank(ws),
                         cells.text(ws, states),
                         # 備考 is free text typed by users: cells.text() keeps it from being read as a formula.
-                        cells.text(ws, notes_text(entries)),
+                        cells.text(ws, cells.notes_text(entries)),
                     ]
                 )
                 written += 1
     ws.auto_filter.ref = f"A3:N{3 + max(written, 1)}"
     return written
-
-
-def notes_text(entries) -> str:
-    """The 備考 of the entries: a single one exactly as typed, several prefixed with their quarter."""
-    notes = [(e.quarter, e.note) for e in entries if e.note]
-    if len(notes) == 1:
-        return notes[0][1]
-    return "／".join(f"Q{q}: {note}" for q, note in notes)

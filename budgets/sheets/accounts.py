@@ -11,9 +11,8 @@ from collections import defaultdict
 from openpyxl.worksheet.pagebreak import Break
 
 from budgets.selectors import BudgetGrid, HeaderCell
-
-from . import cells
-from .context import ExportContext
+from smrj_plan.xlsx import cells
+from smrj_plan.xlsx.context import ExportContext
 
 LABEL_WIDTH = 34
 AMOUNT_WIDTH = 13

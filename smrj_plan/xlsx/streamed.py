@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-from . import cells
+from smrj_plan.xlsx import cells
 
 
 class StreamedRows:

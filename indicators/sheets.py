@@ -11,10 +11,8 @@ from decimal import Decimal
 from indicators import progress
 from indicators.models import Actual, FinalRating, Indicator
 from smrj_plan.workflow import EntryState
-
-from . import cells
-from .context import ExportContext
-from .execution_sheet import notes_text
+from smrj_plan.xlsx import cells
+from smrj_plan.xlsx.context import ExportContext
 
 HEADERS = [
     "番号",
@@ -159,7 +157,7 @@ def _write_indicator(
     notes = [result.note] if result.note else []
     if ind.note:
         notes.append(ind.note)
-    entry_notes = notes_text([a for a in entries if a.quarter <= ctx.quarter])
+    entry_notes = cells.notes_text([a for a in entries if a.quarter <= ctx.quarter])
     wrapped = [
         (name, WIDTHS[1]),
         ("" if ind.target is not None else ind.target_text, WIDTHS[4]),

@@ -228,3 +228,11 @@ def header_row(ws, headers: list[str], widths: list[float], *, row_number: int =
     """Append the list header, tall enough for its longest wrapped heading."""
     set_row_height(ws, row_number, max(lines_needed(h, w) for h, w in zip(headers, widths, strict=True)))
     ws.append([header(ws, h) for h in headers])
+
+
+def notes_text(entries) -> str:
+    """The 備考 of the entries: a single one exactly as typed, several prefixed with their quarter."""
+    notes = [(e.quarter, e.note) for e in entries if e.note]
+    if len(notes) == 1:
+        return notes[0][1]
+    return "／".join(f"Q{q}: {note}" for q, note in notes)

@@ -14,14 +14,14 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from budgets.models import BudgetColumn, BudgetExecution, BudgetRow
-from indicators.models import Actual, FinalRating, Indicator, QuarterLock
+from indicators.models import Actual, FinalRating, Indicator
 from indicators.services import INPUT_FIELDS
 from measures.periods import quarter_label
+from smrj_plan.models import QuarterLock
 from smrj_plan.workflow import EntryState
-
-from . import cells
-from .context import ExportContext
-from .streamed import StreamedRows
+from smrj_plan.xlsx import cells
+from smrj_plan.xlsx.context import ExportContext
+from smrj_plan.xlsx.streamed import StreamedRows
 
 CHUNK = 2000
 HEADERS = [

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from budgets.selectors import ROUNDING_TOLERANCE, BudgetGrid, grid_reconciliation
-
-from . import cells
-from .context import ExportContext
+from smrj_plan.xlsx import cells
+from smrj_plan.xlsx.context import ExportContext
 
 HEADERS = ["計画", "勘定", "行", "列", "検算", "公表値", "内訳の合計", "差額（公表値－内訳の合計）", "判定"]
 WIDTHS = [12, 22, 28, 40, 10, 13, 13, 16, 10]

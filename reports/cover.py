@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from measures.periods import wareki_date
-
-from . import cells
-from .context import ExportContext
+from smrj_plan.xlsx import cells
+from smrj_plan.xlsx.context import ExportContext
 
 ROUNDING_NOTES = [
     "予算計画・収支計画・資金計画は公表の数値をそのまま記載しています（単位：百万円、△は負の値、「-」は金額なし（0とは別））。",

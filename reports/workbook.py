@@ -13,20 +13,19 @@ from openpyxl.styles import Font
 from openpyxl.utils.indexed_list import IndexedList
 
 from budgets.selectors import budget_grid_list
-from dashboard.selectors import dashboard_last_approved_quarter
+from budgets.sheets.accounts import write_budget_sheets
+from budgets.sheets.execution import write_execution
+from budgets.sheets.reconciliation import write_reconciliation
 from indicators import progress
+from indicators.selectors import actual_last_approved_quarter
+from indicators.sheets import write_indicators
 from measures.models import FiscalYear, PlanDocument
 from measures.periods import fiscal_year_short
-
-from . import cells
-from .budget_sheets import write_budget_sheets
-from .context import ExportContext
-from .cover import write_cover
-from .execution_sheet import write_execution
-from .history import write_history
-from .indicator_sheet import write_indicators
-from .reconciliation_sheet import write_reconciliation
-from .streamed import package_save
+from reports.cover import write_cover
+from reports.history_sheet import write_history
+from smrj_plan.xlsx import cells
+from smrj_plan.xlsx.context import ExportContext
+from smrj_plan.xlsx.streamed import package_save
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROUNDING_RULE = (
@@ -37,7 +36,7 @@ ROUNDING_RULE = (
 
 def default_quarter(*, fiscal_year: FiscalYear) -> int:
     """The dashboard's default: the last quarter with an approved actual, else 第1四半期."""
-    return dashboard_last_approved_quarter(fiscal_year=fiscal_year) or 1
+    return actual_last_approved_quarter(fiscal_year=fiscal_year) or 1
 
 
 def export_context_build(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from measures import views
+from dashboard import plan_views as views
 
 app_name = "measures"
 urlpatterns = [

@@ -1,0 +1,41 @@
+"""The quarter lock (締め), shared by indicator actuals and budget executions: one row per fiscal year and quarter."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from measures.periods import QUARTER_CHOICES
+
+
+class QuarterLock(models.Model):
+    """A closed quarter (締め): nobody but a manager reopening it may change its figures."""
+
+    fiscal_year = models.ForeignKey(
+        "measures.FiscalYear", on_delete=models.CASCADE, related_name="quarter_locks", verbose_name="年度"
+    )
+    quarter = models.PositiveSmallIntegerField("四半期", choices=QUARTER_CHOICES)
+    is_locked = models.BooleanField("締め済み", default=True)
+    reason = models.TextField("理由", blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="操作者"
+    )
+    changed_at = models.DateTimeField("操作日時", auto_now=True)
+    history = HistoricalRecords(
+        verbose_name="四半期締めの履歴", table_name="indicators_historicalquarterlock"
+    )
+
+    class Meta:
+        # The table kept its name when the model moved here from indicators.
+        db_table = "indicators_quarterlock"
+        ordering = ["fiscal_year", "quarter"]
+        verbose_name = verbose_name_plural = "四半期の締め"
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "quarter"], name="unique_quarter_lock"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="quarter_lock_quarter_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.fiscal_year.short_label} 第{self.quarter}四半期 {'締め済み' if self.is_locked else '受付中'}"
