@@ -103,14 +103,16 @@ def transition(entry, *, to_state: str, user, reason: str = "", now=None) -> Non
     from django.core.exceptions import ValidationError
     from django.utils import timezone
 
+    from smrj_plan.text import require_visible_text
+
     now = now or timezone.now()
     if to_state not in TRANSITIONS.get(entry.state, set()):
         raise ValidationError(
             f"「{state_label(entry.state)}」の値を「{state_label(to_state)}」にはできません。"
         )
     reopening = entry.state == EntryState.APPROVED and to_state == EntryState.DRAFT
-    if (to_state == EntryState.RETURNED or reopening) and not reason.strip():
-        raise ValidationError("差戻し・再開には理由の記入が必要です。")
+    if to_state == EntryState.RETURNED or reopening:
+        reason = require_visible_text(reason, field_label="差戻し・再開の理由")
     if to_state == EntryState.SUBMITTED:
         entry.submitted_by, entry.submitted_at = user, now
     elif to_state in (EntryState.APPROVED, EntryState.RETURNED) or reopening:
