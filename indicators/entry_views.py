@@ -5,7 +5,7 @@ Views stay thin: access through selectors, writes through services."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -89,6 +89,9 @@ def quarter(request, year: int, quarter: int, indicator_pk: int | None = None):
     fiscal_year, quarter = _period(year, quarter)
     if indicator_pk is not None:
         indicator = selectors.indicator_get_for_user(user=request.user, pk=indicator_pk)
+        if indicator.plan_id != fiscal_year.plan.pk:
+            # Another year's indicator under this year's URL would get an actual filed in the wrong year.
+            raise Http404("この年度の指標ではありません。")
         if not selectors.indicator_can_edit(user=request.user, indicator=indicator):
             selectors.require_staff_entry(request.user)
             raise PermissionDenied("この指標の実績は入力できません。")

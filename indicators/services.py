@@ -17,6 +17,7 @@ from measures.models import FiscalYear
 from measures.periods import fiscal_year_end, fiscal_year_start, quarter_label
 from smrj_plan import roles
 from smrj_plan.models import QuarterLock
+from smrj_plan.text import require_visible_text
 from smrj_plan.workflow import (
     EDITABLE_STATES,
     ConcurrentEditError,
@@ -375,8 +376,10 @@ def _quarter_set_lock(
 ) -> QuarterLock:
     if not roles.is_manager(user):
         raise PermissionDenied("四半期の締め・締め解除は管理者だけが行えます。")
-    if not reason.strip():
-        raise ValidationError({"reason": ["締め・締め解除の理由を記入してください。"]})
+    try:
+        reason = require_visible_text(reason, field_label="締め・締め解除の理由")
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.messages}) from None
     with transaction.atomic():
         lock = QuarterLock.objects.select_for_update().filter(
             fiscal_year=fiscal_year, quarter=quarter
@@ -384,9 +387,9 @@ def _quarter_set_lock(
         if lock.is_locked == locked:
             raise ValidationError(f"{quarter_label(quarter)}は既に{'締め済み' if locked else '受付中'}です。")
         lock.is_locked = locked
-        lock.reason = reason.strip()
+        lock.reason = reason
         lock.changed_by = user
-        lock._change_reason = reason.strip()
+        lock._change_reason = reason
         lock._history_user = user
         lock.full_clean()
         lock.save()

@@ -98,10 +98,12 @@ def lock_entry(model, *, pk: int, expected_version: int | None):
 def transition(entry, *, to_state: str, user, reason: str = "", now=None) -> None:
     """Move an entry along the workflow and save it with a change reason for the history.
 
-    Checks only the state machine and the reason rule; callers check roles, departments and quarter locks,
-    and wrap the call in a transaction."""
+    Checks the state machine, the reason rule and four-eyes (nobody approves their own figure); callers check
+    roles, departments and quarter locks, and wrap the call in a transaction."""
     from django.core.exceptions import ValidationError
     from django.utils import timezone
+
+    from smrj_plan.text import require_visible_text
 
     now = now or timezone.now()
     if to_state not in TRANSITIONS.get(entry.state, set()):
@@ -109,8 +111,10 @@ def transition(entry, *, to_state: str, user, reason: str = "", now=None) -> Non
             f"「{state_label(entry.state)}」の値を「{state_label(to_state)}」にはできません。"
         )
     reopening = entry.state == EntryState.APPROVED and to_state == EntryState.DRAFT
-    if (to_state == EntryState.RETURNED or reopening) and not reason.strip():
-        raise ValidationError("差戻し・再開には理由の記入が必要です。")
+    if to_state == EntryState.RETURNED or reopening:
+        reason = require_visible_text(reason, field_label="差戻し・再開の理由")
+    if to_state == EntryState.APPROVED:
+        require_second_person(entry, user=user)
     if to_state == EntryState.SUBMITTED:
         entry.submitted_by, entry.submitted_at = user, now
     elif to_state in (EntryState.APPROVED, EntryState.RETURNED) or reopening:
@@ -126,3 +130,55 @@ def transition(entry, *, to_state: str, user, reason: str = "", now=None) -> Non
         EntryState.APPROVED: "承認",
     }.get(to_state, state_label(to_state))
     entry.save()
+
+
+# The columns the workflow itself writes; every other column of a reviewed entry is part of the figure.
+_WORKFLOW_COLUMNS = {
+    "id",
+    "state",
+    "version",
+    "updated_by",
+    "updated_at",
+    "submitted_by",
+    "submitted_at",
+    "reviewed_by",
+    "reviewed_at",
+    "review_comment",
+}
+
+
+def figure_authors_since_approval(entry) -> set:
+    """Ids of the users who entered or changed the entry's figure since it was last approved (ever, if never).
+
+    Read from the entry's history, newest first: a row whose figure columns differ from the row before it was
+    written by someone who changed the figure; the walk stops at the last approved row, whose values someone
+    else already checked. Workflow-only rows (提出, 差戻し, 再開) change no figure and name nobody."""
+    columns = [f.attname for f in entry._meta.concrete_fields if f.name not in _WORKFLOW_COLUMNS]
+    rows = entry.history.order_by("-history_date", "-history_id").values("state", "history_user_id", *columns)
+    authors, newer = set(), None
+    for row in rows.iterator():
+        if newer is not None and any(newer[c] != row[c] for c in columns):
+            authors.add(newer["history_user_id"])
+        if row["state"] == EntryState.APPROVED:
+            break
+        newer = row
+    else:
+        if newer is not None:
+            authors.add(newer["history_user_id"])  # the row that created the entry
+    return authors
+
+
+def require_second_person(entry, *, user) -> None:
+    """Four-eyes: nobody approves a figure they submitted or entered, whatever groups they hold.
+
+    One account can hold both 担当者 and 管理者; the check is on the person, not the role."""
+    from django.core.exceptions import ValidationError
+
+    if entry.submitted_by_id == user.pk:
+        raise ValidationError(
+            "自分が提出した値は承認できません（別の管理者が承認してください）。", code="own_submission"
+        )
+    if user.pk in figure_authors_since_approval(entry):
+        raise ValidationError(
+            "自分が入力・変更した値は承認できません（別の管理者が承認してください）。", code="own_figure"
+        )
