@@ -198,7 +198,7 @@ def lines_needed(value: str, width: float) -> int:
 
 def set_row_height(ws, row_number: int, lines: int) -> None:
     """Must be called before the row is appended (write-only mode writes each row's attributes with it). Capped
-    at Excel's maximum: a long 備考 then scrolls inside its cell instead of damaging the file."""
+    at Excel's maximum: the rest of a long 備考 is read in the formula bar instead of the file being "repaired"."""
     if lines > 1:
         ws.row_dimensions[row_number].height = min(14 * lines + 3, MAX_ROW_HEIGHT)
 
