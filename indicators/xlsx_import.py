@@ -3,7 +3,11 @@
 The template carries a hidden marker sheet (template name, fiscal year, quarter) and hidden, locked id and
 version columns. The import refuses anything it cannot trust (wrong size, not a zip-based .xlsx, a zip that
 would expand too far, another workbook, formulas) with a Japanese message, then validates every row through the
-same form as the entry page; if any row has a problem nothing is saved."""
+same form as the entry page; if any row has a problem nothing is saved.
+
+The upload is read streaming (openpyxl read-only), and its work is bounded before it is done: the file's size,
+the zip's unpacked sizes, the sheet's declared used range, the rows read (one per indicator plus a margin, then
+one more to see that nothing follows) and the problems listed. README 「アップロードの上限」 gives the figures."""
 
 import datetime as dt
 import io
@@ -30,9 +34,9 @@ from smrj_plan.numbers import parse_id, parse_int
 MARKER_SHEET = "_template"
 MARKER = "SMRJ-ACTUALS-TEMPLATE-v1"
 DATA_SHEET = "実績入力"
-# Limits of an uploaded workbook, checked before the work (README 「アップロードの上限」). A template of 300
-# indicators with every 備考 and 根拠資料 at their 2,000-character limit unpacks to about 4 MB, its largest part
-# (the shared strings) to about 3.6 MB; an ordinary department's template to under 100 KB.
+# Limits of an uploaded workbook, checked before the work (README 「アップロードの上限」). A template row takes
+# at most about 13 KB unpacked (備考 and 根拠資料 at their 2,000-character limits): 300 such rows make a 3.9 MB
+# sheet, under the per-part limit; an ordinary department's template (a dozen indicators) is under 100 KB.
 MAX_UNPACKED_BYTES = 8 * 1024 * 1024
 MAX_MEMBER_BYTES = 4 * 1024 * 1024
 MAX_MEMBERS = 200
@@ -165,10 +169,10 @@ class ImportResult:
     saved: list[Actual] = field(default_factory=list)
     fiscal_year: FiscalYear | None = None
     quarter: int | None = None
-    rows_read: int = 0  # rows with any value (the header not counted)
-    rows_scanned: int = (
-        0  # row elements of the data sheet read from the file, empty ones and the header included
-    )
+    # Rows with any value (the header not counted); row elements of the data sheet read from the file (empty
+    # ones, the header and the one read past the bound included).
+    rows_read: int = 0
+    rows_scanned: int = 0
     more_problems: int = 0
 
     @property
