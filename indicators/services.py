@@ -15,7 +15,7 @@ from indicators import selectors
 from indicators.models import Actual, Indicator
 from measures.models import FiscalYear
 from measures.periods import fiscal_year_end, fiscal_year_start, quarter_label
-from smrj_plan import roles
+from smrj_plan import formatting, roles
 from smrj_plan.models import QuarterLock
 from smrj_plan.workflow import (
     EDITABLE_STATES,
@@ -89,7 +89,7 @@ def actual_figure_errors(
             elif num > den:
                 add(
                     "numerator",
-                    f"分子（{num.normalize():f}）は分母（{den.normalize():f}）以下にしてください。",
+                    f"分子（{formatting.number(num)}）は分母（{formatting.number(den)}）以下にしてください。",
                 )
     if kind == Kind.BASELINE:
         base = get("benchmark_rate")
@@ -298,7 +298,7 @@ def actual_save_many(
 
 def actual_conflict_message(current: Actual) -> str:
     """「先に更新されました」 with the value now stored, who stored it and its version."""
-    who = current.updated_by.get_username() if current.updated_by_id else "不明"
+    who = formatting.person_name(current.updated_by) if current.updated_by_id else "不明"
     return (
         f"{current.indicator.code}の実績は他の利用者が先に更新しました（現在の値: {selectors.actual_display(current)}、"
         f"状態: {state_label(current.state)}、更新者: {who}、版{current.version}）。"
