@@ -120,7 +120,7 @@ def actual_figure_errors(
         if not (start <= as_of <= end):
             add(
                 "as_of",
-                f"基準日は{fiscal_year.short_label}（{start:%Y年%-m月%-d日}〜{end:%Y年%-m月%-d日}）の日付を入力してください。",
+                f"基準日は{fiscal_year.short_label}（{formatting.wareki(start)}〜{formatting.wareki(end)}）の日付を入力してください。",
             )
     return errors
 
