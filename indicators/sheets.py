@@ -204,12 +204,14 @@ def _write_indicator(
             "実態調査の伸び率（%）",
             [by_quarter.get(q) and by_quarter[q].benchmark_rate for q in range(1, 5)],
             result.benchmark,
+            is_percent=True,
         )
         written += _sub_row(
             ws,
             f"必要な伸び率（実態調査×{formatting.number(progress.spec_from_indicator(ind).multiplier)}）（%）",
             [None] * 4,
             result.required,
+            is_percent=True,
         )
     elif ind.kind == Indicator.Kind.BASELINE and result.benchmark is not None:
         written += _sub_row(
@@ -217,6 +219,7 @@ def _write_indicator(
             "基準値（%）",
             [by_quarter.get(q) and by_quarter[q].benchmark_rate for q in range(1, 5)],
             result.benchmark,
+            is_percent=True,
         )
     return written
 
@@ -233,14 +236,17 @@ def _state_summary(entries: list[Actual]) -> str:
 _PERCENT_KINDS = {Indicator.Kind.RATIO, Indicator.Kind.BENCHMARK, Indicator.Kind.BASELINE}
 
 
-def _sub_row(ws, label, quarter_values, total) -> int:
+def _sub_row(ws, label, quarter_values, total, *, is_percent=False) -> int:
     ws.append(
         [
             cells.blank(ws),
             cells.text(ws, label, indent=2),
             *(cells.blank(ws) for _ in range(FIRST_QUARTER_COLUMN - 3)),
-            *(cells.figure(ws, v if v is not None and v != "" else None) for v in quarter_values),
-            cells.figure(ws, total),
+            *(
+                cells.figure(ws, v if v is not None and v != "" else None, is_percent=is_percent)
+                for v in quarter_values
+            ),
+            cells.figure(ws, total, is_percent=is_percent),
             *(cells.blank(ws) for _ in range(N_COLUMNS - CUMULATIVE_COLUMN)),
         ]
     )

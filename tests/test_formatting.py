@@ -495,3 +495,37 @@ def test_dates_in_wareki_on_the_plan_page_and_the_cover(staff_client, db):
     cover = {r[0].value: r[1].value for r in load_workbook(buffer)["表紙"].iter_rows(min_row=3) if r[0].value}
     assert cover["出力日時"] == "令和7年5月1日 00:00:00（日本時間）"
     assert cover["策定"] == "令和6年3月29日（2024年3月29日）"
+
+
+def test_benchmark_and_baseline_rates_read_as_percentages_on_the_page_and_in_the_sheet(
+    manager_client, fiscal_year
+):
+    """1-2: supported firms 12.50 % against the survey's 8.00 % (required × 1.2 = 9.6 %); R2-6-1: 31.25 % against
+    a baseline of 28.50 %."""
+    approved(fiscal_year, "1-2", 4, growth_rate="12.50", benchmark_rate="8.00")
+    approved(fiscal_year, "R2-6-1", 4, value="31.25", benchmark_rate="28.50")
+    for code, label, value in (
+        ("1-2", "実態調査の伸び率（必要 9.6%）", "8.0%"),
+        ("R2-6-1", "基準値", "28.5%"),
+    ):
+        page = manager_client.get(
+            reverse("dashboard:indicator", args=[ind(code).pk]), {"q": 4}
+        ).content.decode()
+        assert figure_card(page, "benchmark") == f"{label} {value}", code
+
+    ws = workbook(quarter=4)["指標"]
+    cumulative = header_column(ws, "累計")
+    row = sheet_row(ws, "1-2")
+    rows = {ws.cell(r, 2).value.strip(): ws.cell(r, cumulative) for r in (row, row + 1, row + 2) if r != row}
+    rows["累計"] = ws.cell(row, cumulative)
+    assert {k: (D(str(c.value)), c.number_format) for k, c in rows.items()} == {
+        "累計": (D("12.5"), '#,##0.0"%"'),
+        "実態調査の伸び率（%）": (D("8.0"), '#,##0.0"%"'),
+        "必要な伸び率（実態調査×1.2）（%）": (D("9.6"), '#,##0.0"%"'),
+    }
+    row = sheet_row(ws, "R2-6-1")
+    baseline = next(r for r in range(row + 1, row + 4) if ws.cell(r, 2).value.strip() == "基準値（%）")
+    assert (D(str(ws.cell(baseline, cumulative).value)), ws.cell(baseline, cumulative).number_format) == (
+        D("28.5"),
+        '#,##0.0"%"',
+    )

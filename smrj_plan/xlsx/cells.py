@@ -24,9 +24,8 @@ FONT_NAME = "游ゴシック"
 AMOUNT_FORMAT = formatting.AMOUNT_XLSX  # published 百万円; a published 「-」 is text, see amount()
 SIGNED_FORMAT = formatting.SIGNED_XLSX  # computed 百万円 (sums, differences)
 EXECUTED_FORMAT = formatting.EXECUTED_XLSX  # 執行額 to 千円, one format for the column
-PERCENT_FORMAT = (
-    formatting.PERCENT_XLSX
-)  # values are percent numbers (75.0 means 75.0 %), as the plan writes them
+# Percentages are stored as percent numbers (75.0 means 75.0 %), as the plan writes them.
+PERCENT_FORMAT = formatting.PERCENT_XLSX
 RATE_FORMAT = formatting.PERCENT_XLSX
 DATETIME_FORMAT = formatting.DATETIME_XLSX
 
@@ -123,7 +122,7 @@ def number(ws, value, *, fmt=None, bold=False, fill=None, color=None):
     if value is not None and not isinstance(value, (int, Decimal, float)):
         raise TypeError(f"number() expects a number, got {value!r}")
     if fmt is None:
-        fmt = formatting.WHOLE_XLSX if value is None else formatting.count_xlsx(Decimal(value))
+        fmt = formatting.WHOLE_XLSX if value is None else formatting.count_xlsx(Decimal(str(value)))
 
     def build(cell):
         cell.font = font(bold=bold, color=color)
