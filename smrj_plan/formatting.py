@@ -37,6 +37,7 @@ PERCENT_QUANTUM = Decimal("0.1")
 PERCENT_ROUNDING = ROUND_HALF_UP
 WHOLE = Decimal("1")
 EXECUTED_PLACES = 3  # 執行額 are entered to 千円 = 0.001 百万円
+_QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(7))  # 1, 0.1, … 0.000001
 
 
 def round_percent(value: Decimal) -> Decimal:
@@ -52,6 +53,8 @@ def round_whole(value: Decimal) -> Decimal:
 def as_decimal(value) -> Decimal | None:
     """Decimal from a Decimal, int or numeric string; None for None/"" (no figure). Floats are refused: they
     would bring binary rounding into figures that must read exactly as entered."""
+    if type(value) is Decimal:  # the common case, first: pages format thousands of figures
+        return value
     if value is None or value == "":
         return None
     if isinstance(value, bool) or isinstance(value, float):
@@ -80,9 +83,10 @@ def number(value) -> str:
     value = as_decimal(value)
     if value is None:
         return DASH
-    if value == 0:
+    if not value:
         return "0"  # also for -0 and 0E-2
-    return f"{value:,.{places_of(value)}f}"
+    # normalize() drops trailing zeros (1234.50 → 1234.5, 6000 → 6E+3); ",f" writes it out with separators.
+    return format(value.normalize(), ",f")
 
 
 def count(value, unit: str = "") -> str:
@@ -96,7 +100,7 @@ def percent(value) -> str:
     value = as_decimal(value)
     if value is None:
         return DASH
-    return f"{round_percent(value):,.1f}%"
+    return f"{round_percent(value):,f}%"  # quantized to one decimal, so ",f" writes exactly one
 
 
 def figure(value, unit: str = "", *, is_percent: bool = False) -> str:
@@ -124,8 +128,10 @@ def million(amount, places: int = 0) -> str:
     if value is None:
         return NO_AMOUNT
     places = max(0, int(places))
-    value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    text = f"{abs(value):,.{places}f}"
+    value = value.quantize(
+        _QUANTA[places] if places < len(_QUANTA) else Decimal(1).scaleb(-places), ROUND_HALF_UP
+    )
+    text = format(abs(value), ",f")
     return f"{NEGATIVE_MARK}{text}" if value < 0 else text
 
 
