@@ -9,7 +9,7 @@ charts from dashboard.charts, formatting from dashboard_tables.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -26,7 +26,7 @@ from indicators.models import FinalRating
 from indicators.progress import SUMMARY_STATUSES
 from measures.models import FiscalYear
 from measures.periods import QUARTER_CHOICES
-from smrj_plan import roles
+from smrj_plan import permissions
 
 QUARTER_FIELD_CHOICES = [("", "最新の承認済み四半期")] + [(str(q), label) for q, label in QUARTER_CHOICES]
 
@@ -156,7 +156,7 @@ def indicator(request, pk: int):
     )
     ind = detail.indicator
     rating_form = None
-    if dashboard_selectors.can_set_final_rating(request.user) and detail.progress.is_rated:
+    if permissions.can_set_final_rating(request.user) and detail.progress.is_rated:
         initial = {}
         if detail.final_rating:
             initial = {"grade": detail.final_rating.grade, "reason": detail.final_rating.reason}
@@ -188,8 +188,7 @@ def indicator(request, pk: int):
 @require_POST
 def final_rating(request, pk: int):
     """A 管理者 sets the final 評定 beside the computed one (403 for anyone else)."""
-    if not dashboard_selectors.can_set_final_rating(request.user):
-        raise PermissionDenied("最終評定を設定できるのは管理者だけです。")
+    permissions.require_final_rating(request.user)
     detail = dashboard_selectors.indicator_progress_detail(user=request.user, pk=pk)
     form = FinalRatingForm(request.POST)
     if form.is_valid():
@@ -214,8 +213,7 @@ def final_rating(request, pk: int):
 @login_required
 def budget(request):
     """執行率 of one 勘定's 予算計画 by segment and quarter (approved amounts), with a chart."""
-    if not (roles.can_read_all(request.user) or roles.is_staff_member(request.user)):
-        raise PermissionDenied("予算執行を閲覧する権限がありません。")
+    permissions.require_budget_execution_view(request.user)
     years = dashboard_selectors.dashboard_fiscal_years()
     fiscal_year = _fiscal_year_from(request, years)
     accounts = list(
@@ -229,10 +227,8 @@ def budget(request):
     account = next((a for a in accounts if a.code == code), None)
     if account is None:
         raise Http404("勘定が見つかりません。")
-    # A 担当者 sees the columns their department enters; one without a department sees none (0 matches nothing).
-    department_id = (
-        None if roles.can_read_all(request.user) else (roles.user_department_id(request.user) or 0)
-    )
+    # A 担当者 sees the columns their department enters; one without a department sees none.
+    department_id = permissions.read_department_filter(request.user)
     execution = dashboard_selectors.budget_execution_by_segment(
         fiscal_year=fiscal_year, account_code=account.code, department_id=department_id
     )

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from indicators import selectors, services
 from indicators.models import Actual
 from measures.periods import quarter_long_label
-from smrj_plan import roles
+from smrj_plan import permissions
 from smrj_plan.models import QuarterLock
 from smrj_plan.workflow import state_label
 
@@ -105,8 +105,8 @@ def quarter_history(request, year: int, quarter: int):
     fiscal_year = selectors.fiscal_year_get(year=year)
     quarter = selectors.quarter_check(quarter)
     visible = selectors.indicator_visible_list(user=request.user)
-    if not roles.can_read_all(request.user):
-        selectors.require_staff_entry(request.user)
+    if not permissions.can_read_all(request.user):
+        permissions.require_entry(request.user)
     records = Actual.history.filter(
         fiscal_year_id=fiscal_year.pk, quarter=quarter, indicator_id__in=visible.values("pk")
     ).select_related("history_user", "indicator")

@@ -1,11 +1,6 @@
-from smrj_plan import roles as role_rules
+from smrj_plan import permissions
 
 
 def roles(request):
-    user = request.user
-    return {
-        "is_manager": role_rules.is_manager(user),
-        "is_auditor": role_rules.is_auditor(user),
-        "is_staff_member": role_rules.is_staff_member(user),
-        "role_label": role_rules.role_label(user),
-    }
+    """The menu and the role badge of every page."""
+    return permissions.navigation_flags(request.user)
