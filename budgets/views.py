@@ -12,12 +12,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from budgets import selectors, services
+from budgets.history import execution_history_rows
 from budgets.models import Account, BudgetTable
 from measures.models import FiscalYear
 from measures.periods import QUARTERS, quarter_label, quarter_long_label
 from smrj_plan import permissions
+from smrj_plan.history import history_page
 from smrj_plan.models import QuarterLock
 from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState
+
+# A history page shows this many saved records, newest first; the workbook's 変更履歴 has them all.
+HISTORY_PAGE_RECORDS = 500
 
 
 def _fiscal_year() -> FiscalYear:
@@ -332,17 +337,8 @@ def execution_action(request, pk: int):
 def execution_history(request, pk: int):
     """Who changed an executed amount, when, from what to what, and why."""
     entry = selectors.execution_get_for_user(user=request.user, pk=pk)
-    records = list(entry.history.select_related("history_user").order_by("-history_date", "-history_id"))
-    changes = []
-    for record, older in zip(records, records[1:] + [None], strict=True):
-        changes.append(
-            {
-                "record": record,
-                "old_amount": older.amount if older else None,
-                "old_state": older.get_state_display() if older else "",
-            }
-        )
-    return render(request, "budgets/execution_history.html", {"entry": entry, "changes": changes})
+    page = history_page(execution_history_rows(execution=entry), limit=HISTORY_PAGE_RECORDS)
+    return render(request, "budgets/execution_history.html", {"entry": entry, "page": page})
 
 
 @login_required
