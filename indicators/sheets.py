@@ -13,6 +13,7 @@ from indicators.models import Actual, FinalRating, Indicator
 from smrj_plan.workflow import EntryState
 from smrj_plan.xlsx import cells
 from smrj_plan.xlsx.context import ExportContext
+from smrj_plan.xlsx.spec import SheetSpec
 
 HEADERS = [
     "番号",
@@ -274,3 +275,13 @@ def _quarter_cell(ws, ind: Indicator, actual: Actual | None, point):
     if ind.kind in _PERCENT_KINDS:
         return _num(ws, _pct(point.value), percent=True)
     return _num(ws, point.value)
+
+
+SHEETS = [
+    SheetSpec(
+        order=100,
+        title="指標",
+        description="柱ごとの指標と参考指標：目標値、四半期実績（割合は分子・分母も）、累計、達成率、状況、年度末見込み、評定の目安、評定、承認状況",
+        write=lambda wb, ctx, data: write_indicators(wb, ctx),
+    ),
+]

@@ -9,7 +9,8 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 from measures.models import FiscalYear
-from reports.cover import ROUNDING_NOTES, SHEET_GUIDE
+from reports.cover import ROUNDING_NOTES
+from reports.registry import sheet_guide
 from reports.workbook import CONTENT_TYPE, export_context_build, export_filename, workbook_write
 from smrj_plan import permissions
 
@@ -51,7 +52,7 @@ def index(request):
     return render(
         request,
         "reports/index.html",
-        {"form": form, "sheets": SHEET_GUIDE, "notes": ROUNDING_NOTES},
+        {"form": form, "sheets": sheet_guide(), "notes": ROUNDING_NOTES},
     )
 
 
@@ -64,7 +65,7 @@ def download(request):
         return render(
             request,
             "reports/index.html",
-            {"form": form, "sheets": SHEET_GUIDE, "notes": ROUNDING_NOTES},
+            {"form": form, "sheets": sheet_guide(), "notes": ROUNDING_NOTES},
             status=400,
         )
     user = request.user

@@ -1,4 +1,5 @@
-"""The auditors' workbook: 表紙, 指標, one sheet per 勘定, 予算執行, 端数差異, 変更履歴.
+"""The auditors' workbook: 表紙, then every sheet the installed apps register (`reports.registry`): 指標, one
+sheet per 勘定, 予算執行, 端数差異, 変更履歴.
 
 Written in openpyxl's write-only mode: each sheet streams its rows to the file as they are produced, and the
 change history is read in chunks, so memory does not grow with the length of the history."""
@@ -12,20 +13,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils.indexed_list import IndexedList
 
-from budgets.selectors import budget_grid_list
-from budgets.sheets.accounts import write_budget_sheets
-from budgets.sheets.execution import write_execution
-from budgets.sheets.reconciliation import write_reconciliation
 from indicators import progress
 from indicators.selectors import actual_last_approved_quarter
-from indicators.sheets import write_indicators
 from measures.models import FiscalYear, PlanDocument
 from measures.periods import fiscal_year_short
 from reports.cover import write_cover
-from reports.history_sheet import write_history
+from reports.registry import sheet_guide, sheet_registry
 from smrj_plan.xlsx import cells
 from smrj_plan.xlsx.context import ExportContext
-from smrj_plan.xlsx.streamed import package_save
+from smrj_plan.xlsx.spec import WorkbookData
+from smrj_plan.xlsx.streamed import StreamedRows, package_save
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROUNDING_RULE = (
@@ -70,22 +67,22 @@ def workbook_write(*, ctx: ExportContext, output: BinaryIO | str) -> dict[str, i
     wb = Workbook(write_only=True)
     # The default style (empty cells, and anything a reader adds) uses the same Japanese font as the cells.
     wb._fonts = IndexedList([Font(name=cells.FONT_NAME, size=10)])  # openpyxl has no public setter
-    write_cover(wb, ctx, rounding_rule=ROUNDING_RULE)
-    write_indicators(wb, ctx)
-    grids = budget_grid_list(fiscal_year=ctx.year)  # read once for the account sheets and the reconciliation
-    accounts = write_budget_sheets(wb, ctx, grids)
-    executions = write_execution(wb, ctx)
-    reconciliation = write_reconciliation(wb, ctx, grids)
-    history = write_history(wb, ctx)
+    write_cover(wb, ctx, rounding_rule=ROUNDING_RULE, guide=sheet_guide())
+    data = WorkbookData()
+    written = [(spec, spec.write(wb, ctx, data)) for spec in sheet_registry()]
     wb.properties.title = f"{ctx.plan.title} 監査用データ"
     wb.properties.creator = ctx.exported_by
-    package_save(wb, output, [history])
-    return {
-        "勘定": len(accounts),
-        "予算執行": executions,
-        "端数差異": reconciliation,
-        "変更履歴": history.written,
-    }
+    package_save(wb, output, [result for _spec, result in written if isinstance(result, StreamedRows)])
+    return {spec.count_label: _count(result) for spec, result in written if spec.count_label}
+
+
+def _count(result) -> int:
+    """Rows (or sheets) a sheet writer reports: a streamed sheet knows only once the package is saved."""
+    if isinstance(result, StreamedRows):
+        return result.written
+    if isinstance(result, (list, tuple)):
+        return len(result)
+    return int(result or 0)
 
 
 def export_filename(ctx: ExportContext) -> str:
