@@ -24,9 +24,9 @@ from dashboard.tables import IndicatorProgressTable, format_actual, format_forec
 from indicators import rating_services
 from indicators.models import FinalRating
 from indicators.progress import SUMMARY_STATUSES
-from measures.models import FiscalYear
 from measures.periods import QUARTER_CHOICES
 from smrj_plan import permissions
+from smrj_plan.as_of import period_from_request
 
 QUARTER_FIELD_CHOICES = [("", "最新の承認済み四半期")] + [(str(q), label) for q, label in QUARTER_CHOICES]
 
@@ -69,29 +69,17 @@ def _int_param(request, name: str, allowed=None) -> int | None:
     return value
 
 
-def _fiscal_year_from(request, years: list[FiscalYear]) -> FiscalYear:
-    if not years:
-        raise Http404("計画が読み込まれていません。")
-    year = _int_param(request, "year")
-    if year is None:
-        return years[0]
-    for fy in years:
-        if fy.year == year:
-            return fy
-    raise Http404("年度が見つかりません。")
-
-
 @login_required
 def overview(request):
     """Per pillar the status counts, then every indicator as of the chosen quarter."""
-    years = dashboard_selectors.dashboard_fiscal_years()
-    fiscal_year = _fiscal_year_from(request, years)
+    period = period_from_request(request)
+    years, fiscal_year = period.years, period.fiscal_year
     form = OverviewFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     overview = dashboard_selectors.dashboard_overview(
         user=request.user,
         fiscal_year=fiscal_year,
-        as_of_quarter=filters.get("q") or None,
+        as_of_quarter=period.as_of_quarter,
         department_id=filters.get("department") or None,
         section_id=filters.get("pillar") or None,
         status=filters.get("status") or None,
@@ -124,12 +112,13 @@ def overview(request):
 @login_required
 def pillar(request, year: int, number: int):
     """One pillar: its status counts, the rate chart and its indicators' table."""
-    fiscal_year = dashboard_selectors.fiscal_year_get(year=year)
+    period = period_from_request(request, year=year)
+    fiscal_year = period.fiscal_year
     section = dashboard_selectors.pillar_get(fiscal_year=fiscal_year, number=number)
     overview = dashboard_selectors.dashboard_overview(
         user=request.user,
         fiscal_year=fiscal_year,
-        as_of_quarter=_int_param(request, "q", allowed={1, 2, 3, 4}),
+        as_of_quarter=period.as_of_quarter,
         section_id=section.pk,
     )
     table = IndicatorProgressTable(overview.rows, as_of_quarter=overview.as_of_quarter, exclude=("pillar",))
@@ -214,8 +203,8 @@ def final_rating(request, pk: int):
 def budget(request):
     """執行率 of one 勘定's 予算計画 by segment and quarter (approved amounts), with a chart."""
     permissions.require_budget_execution_view(request.user)
-    years = dashboard_selectors.dashboard_fiscal_years()
-    fiscal_year = _fiscal_year_from(request, years)
+    period = period_from_request(request)
+    years, fiscal_year = period.years, period.fiscal_year
     accounts = list(
         Account.objects.filter(tables__fiscal_year=fiscal_year, tables__kind=BudgetTable.Kind.BUDGET)
         .distinct()

@@ -7,7 +7,7 @@ An object a user may not see raises Http404.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
 from indicators.models import Actual, Indicator
@@ -235,10 +235,32 @@ def plan_indicator_get(*, pk: int) -> Indicator:
         raise Http404("指標が見つかりません。") from None
 
 
+def _approved_actuals() -> QuerySet[Actual]:
+    # What the default as-of quarter is read from: approved actuals only (a submitted figure moves nothing).
+    return Actual.objects.filter(state=EntryState.APPROVED)
+
+
 def actual_last_approved_quarter(*, fiscal_year: FiscalYear) -> int | None:
     """The last quarter of the year with any approved actual, or None before the first approval.
 
-    The default as-of quarter of every page, the workbook and the API (README「時点」): one rule, here."""
-    return Actual.objects.filter(fiscal_year=fiscal_year, state=EntryState.APPROVED).aggregate(
-        q=Max("quarter")
-    )["q"]
+    The default as-of quarter of every page, the workbook and the API (docs/domain.md「時点」): one rule, here."""
+    return _approved_actuals().filter(fiscal_year=fiscal_year).aggregate(q=Max("quarter"))["q"]
+
+
+def fiscal_year_list_with_last_approved() -> list[FiscalYear]:
+    """The fiscal years that have a plan, latest first, each with `last_approved_quarter` set by the same rule as
+    `actual_last_approved_quarter`, in the one query that lists the years (a page pays no query for its
+    default quarter)."""
+    last = (
+        _approved_actuals()
+        .filter(fiscal_year=OuterRef("pk"))
+        .order_by()
+        .values("fiscal_year")
+        .annotate(q=Max("quarter"))
+        .values("q")
+    )
+    return list(
+        FiscalYear.objects.filter(plan__isnull=False)
+        .annotate(last_approved_quarter=Subquery(last))
+        .order_by("-year")
+    )

@@ -4,7 +4,7 @@ import tempfile
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
@@ -13,6 +13,7 @@ from reports.cover import ROUNDING_NOTES
 from reports.registry import sheet_guide
 from reports.workbook import CONTENT_TYPE, export_context_build, export_filename, workbook_write
 from smrj_plan import permissions
+from smrj_plan.as_of import PeriodNotFound, period_resolve
 
 
 class ExportForm(forms.Form):
@@ -68,11 +69,14 @@ def download(request):
             {"form": form, "sheets": sheet_guide(), "notes": ROUNDING_NOTES},
             status=400,
         )
+    try:
+        period = period_resolve(year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"])
+    except PeriodNotFound as exc:  # the plan was removed after the form listed its year
+        raise Http404(str(exc)) from None
     user = request.user
     full_name = user.get_full_name()
     ctx = export_context_build(
-        year=form.cleaned_data["year"],
-        quarter=form.cleaned_data["quarter"],
+        period=period,
         include_drafts=form.cleaned_data["include_drafts"],
         exported_by=f"{full_name}（{user.username}）" if full_name else user.username,
     )

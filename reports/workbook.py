@@ -14,11 +14,12 @@ from openpyxl.styles import Font
 from openpyxl.utils.indexed_list import IndexedList
 
 from indicators import progress
-from indicators.selectors import actual_last_approved_quarter
-from measures.models import FiscalYear, PlanDocument
+from measures.models import PlanDocument
 from measures.periods import fiscal_year_short
 from reports.cover import write_cover
 from reports.registry import sheet_guide, sheet_registry
+from smrj_plan.as_of import period_resolve
+from smrj_plan.period import Period
 from smrj_plan.xlsx import cells
 from smrj_plan.xlsx.context import ExportContext
 from smrj_plan.xlsx.spec import WorkbookData
@@ -31,31 +32,25 @@ ROUNDING_RULE = (
 )
 
 
-def default_quarter(*, fiscal_year: FiscalYear) -> int:
-    """The dashboard's default: the last quarter with an approved actual, else 第1四半期."""
-    return actual_last_approved_quarter(fiscal_year=fiscal_year) or 1
-
-
 def export_context_build(
     *,
-    year: int,
-    quarter: int | None,
+    year: int | None = None,
+    quarter: int | None = None,
+    period: Period | None = None,
     include_drafts: bool,
     exported_by: str,
     exported_at: dt.datetime | None = None,
 ) -> ExportContext:
-    """Resolve the year (FiscalYear.DoesNotExist / PlanDocument.DoesNotExist when there is no plan) and quarter."""
-    fiscal_year = FiscalYear.objects.get(year=year)
-    plan = PlanDocument.objects.get(fiscal_year=fiscal_year)
-    if quarter is None:
-        quarter = default_quarter(fiscal_year=fiscal_year)
-    if quarter not in (1, 2, 3, 4):
-        raise ValueError("四半期は1〜4で指定してください。")
+    """What one export is about: `period` if the caller resolved it, else `year` and `quarter` resolved by
+    `period_resolve` (the default as-of quarter of every page). Raises PeriodNotFound when the year has no plan
+    and ValueError for a quarter outside 1–4."""
+    period = period or period_resolve(year=year, quarter=quarter)
+    plan = PlanDocument.objects.get(fiscal_year=period.fiscal_year)
     extra = {"exported_at": exported_at} if exported_at else {}
     return ExportContext(
-        fiscal_year=fiscal_year,
+        fiscal_year=period.fiscal_year,
         plan=plan,
-        quarter=quarter,
+        quarter=period.as_of_quarter,
         include_drafts=include_drafts,
         exported_by=exported_by,
         **extra,
