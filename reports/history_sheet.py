@@ -6,6 +6,7 @@ so the sheet is written in flat memory however long the history."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from django.utils import timezone
@@ -33,6 +34,7 @@ HEADERS = [
     "理由",
 ]
 WIDTHS = [19, 16, 9, 56, 10, 7, 18, 16, 16, 10, 40]
+QUARTER_CELLS = {None: "年度", **{q: quarter_label(q) for q in (1, 2, 3, 4)}}
 
 
 def write_history(wb, ctx: ExportContext) -> StreamedRows:
@@ -63,14 +65,16 @@ def history_sheet_rows(ctx: ExportContext) -> Iterator[HistoryRow]:
     )
 
 
-def sheet_cells(row: HistoryRow) -> list:
+def sheet_cells(row: HistoryRow, local_when: dt.datetime | None = None) -> list:
     """One history row as the sheet's cells (time in JST without a zone, numbers as numbers)."""
+    if local_when is None:
+        local_when = timezone.localtime(row.when).replace(tzinfo=None)
     return [
-        timezone.localtime(row.when).replace(tzinfo=None),
+        local_when,
         row.who,
         row.kind,
         row.target,
-        quarter_label(row.quarter) if row.quarter else "年度",
+        QUARTER_CELLS[row.quarter],
         row.operation,
         row.label,
         row.old,
@@ -82,4 +86,8 @@ def sheet_cells(row: HistoryRow) -> list:
 
 def history_rows(ctx: ExportContext) -> Iterator[list]:
     """The sheet's rows, oldest first: one per changed field of each history record (at least one per record)."""
-    return map(sheet_cells, history_sheet_rows(ctx))
+    when = local_when = None
+    for row in history_sheet_rows(ctx):
+        if row.when is not when:  # the rows of one record share their time: convert it once
+            when, local_when = row.when, timezone.localtime(row.when).replace(tzinfo=None)
+        yield sheet_cells(row, local_when)

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
+from operator import attrgetter
+from typing import NamedTuple
 
 CHUNK = 2000
 OPERATION = {"+": "新規", "~": "変更", "-": "削除"}
@@ -35,12 +37,12 @@ _RECORD_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class HistoryRow:
+class HistoryRow(NamedTuple):
     """One changed field of one saved record (a record that changed no listed field gives one row without one).
 
     `old` and `new` are what an auditor reads: a choice's label, a date as YYYY-MM-DD, a number as a Decimal (the
-    page and the sheet each format numbers their own way, the figures are the same)."""
+    page and the sheet each format numbers their own way, the figures are the same). A tuple, not a dataclass: the
+    sheet makes hundreds of thousands of them."""
 
     when: dt.datetime
     who: str
@@ -56,11 +58,12 @@ class HistoryRow:
     reason: str
     object_id: int
     history_id: int
-    order: int = 0
+    # (when, table order, history id): the order of rows across tables, shared by the rows of one record.
+    sort_key: tuple = ()
 
     @property
-    def sort_key(self) -> tuple:
-        return (self.when, self.order, self.history_id)
+    def order(self) -> int:
+        return self.sort_key[1]
 
     @property
     def old_text(self) -> str:
@@ -124,12 +127,15 @@ class HistorySource:
 
     def shown(self, name: str, value):
         """A stored value as the history shows it (see HistoryRow)."""
-        if value is None or value == "":
+        if value is None:
+            return None
+        cls = value.__class__
+        if cls is str and not value:
             return None
         labels = self.value_labels.get(name)
         if labels is not None:
             return labels.get(value, str(value))
-        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+        if cls is Decimal or cls is int:
             return value
         if isinstance(value, (dt.date, dt.datetime)):
             return f"{value:%Y-%m-%d}"
@@ -138,11 +144,13 @@ class HistorySource:
 
 def _same(old, new) -> bool:
     """Equal for an auditor: blank and None alike, 1.50 and 1.5 alike."""
-    if old in (None, "") and new in (None, ""):
+    if old == new:
+        return True
+    if (old is None or old == "") and (new is None or new == ""):
         return True
     if isinstance(old, Decimal) and isinstance(new, Decimal):
         return old.normalize() == new.normalize()
-    return old == new
+    return False
 
 
 def field_changes(
@@ -150,11 +158,14 @@ def field_changes(
 ) -> list[tuple[str, object, object]]:
     """The diff: (field, old, new) for each listed field that differs between two consecutive snapshots of one
     object. `before` None is a creation (every filled field changes from nothing), `after` None a deletion."""
+    empty: Mapping = {}
+    before = empty if before is None else before
+    after = empty if after is None else after
     changes = []
     for name in fields:
-        old = before.get(name) if before is not None else None
-        new = after.get(name) if after is not None else None
-        if not _same(old, new):
+        old = before.get(name)
+        new = after.get(name)
+        if old != new and not _same(old, new):
             changes.append((name, old, new))
     return changes
 
@@ -164,50 +175,50 @@ def history_rows(source: HistorySource, *, chunk_size: int = CHUNK) -> Iterator[
     columns = [*_RECORD_COLUMNS, *source.extra, *source.fields]
     n_fixed = len(_RECORD_COLUMNS)
     names = [*source.extra, *source.fields]
+    fields, labels, shown = source.fields, source.labels, source.shown
+    kind, order = source.kind, source.order
     records = (
         source.queryset.order_by("history_date", "history_id")
         .values_list(*columns)
         .iterator(chunk_size=chunk_size)
     )
     latest: dict[int, dict] = {}
+    people: dict[tuple, str] = {}
     for record in records:
-        when, history_id, history_type, reason, object_id, username, last, first = record[:n_fixed]
+        when, history_id, history_type, reason, object_id, *person = record[:n_fixed]
         snapshot = dict(zip(names, record[n_fixed:], strict=True))
         before = latest.get(object_id)
         if history_type == "-":
             latest.pop(object_id, None)
-            changes = field_changes(snapshot, None, source.fields)
+            changes = field_changes(snapshot, None, fields)
         else:
             latest[object_id] = snapshot
-            changes = field_changes(before, snapshot, source.fields)
-        common = {
-            "when": when,
-            "who": person_label(username, last, first),
-            "kind": source.kind,
-            "target": source.target(snapshot),
-            "quarter": source.quarter(snapshot),
-            "operation": OPERATION.get(history_type, history_type),
-            "state": source.state(snapshot),
-            "reason": reason or "",
-            "object_id": object_id,
-            "history_id": history_id,
-            "order": source.order,
-        }
+            changes = field_changes(before, snapshot, fields)
+        person = tuple(person)
+        who = people.get(person)
+        if who is None:
+            who = people[person] = person_label(*person)
+        common = (
+            when,
+            who,
+            kind,
+            source.target(snapshot),
+            source.quarter(snapshot),
+            OPERATION.get(history_type, history_type),
+        )
+        tail = (source.state(snapshot), reason or "", object_id, history_id, (when, order, history_id))
         if not changes:
-            yield HistoryRow(field="", label="（項目の変更なし）", old=None, new=None, **common)
+            yield HistoryRow(*common, "", "（項目の変更なし）", None, None, *tail)
         for name, old, new in changes:
-            yield HistoryRow(
-                field=name,
-                label=source.labels[name],
-                old=source.shown(name, old),
-                new=source.shown(name, new),
-                **common,
-            )
+            yield HistoryRow(*common, name, labels[name], shown(name, old), shown(name, new), *tail)
 
 
 def history_merge(*streams: Iterable[HistoryRow]) -> Iterator[HistoryRow]:
     """Several tables' rows in one time order (each stream already oldest first); holds one row per stream."""
-    return heapq.merge(*streams, key=lambda row: row.sort_key)
+    return heapq.merge(*streams, key=_sort_key)
+
+
+_sort_key = attrgetter("sort_key")
 
 
 @dataclass(frozen=True)
@@ -264,7 +275,7 @@ def history_page(rows: Iterable[HistoryRow], *, limit: int, state_field: str = "
     held, so a page costs bounded memory however long the history."""
     kept: deque[HistoryEntry] = deque(maxlen=limit)
     total = 0
-    for _key, group in groupby(rows, key=lambda row: (row.order, row.history_id)):
+    for _key, group in groupby(rows, key=lambda row: (row.sort_key[1], row.history_id)):
         kept.append(_entry(list(group), state_field))
         total += 1
     return HistoryPage(entries=list(reversed(kept)), total=total)

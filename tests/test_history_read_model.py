@@ -252,3 +252,63 @@ def test_history_rows_hold_one_snapshot_per_object_and_label_choices(story):
         (2, "新規", "numerator", None, Decimal("49.00")),
         (2, "新規", "state", None, "下書き"),
     ]
+
+
+def test_the_diff_streams_a_long_history_in_flat_memory():
+    """50,000 saved records of 50 objects: the diff holds one snapshot per object, whatever the length."""
+    import tracemalloc
+
+    n_records, n_objects = 50_000, 50
+    start = dt.datetime(2024, 4, 1, tzinfo=dt.UTC)
+
+    class Records:
+        """Stands for a historical queryset: yields value tuples one by one, as `.iterator()` does."""
+
+        def order_by(self, *fields):
+            return self
+
+        def values_list(self, *columns):
+            self.columns = columns
+            return self
+
+        def iterator(self, chunk_size):
+            for i in range(n_records):
+                yield (
+                    start + dt.timedelta(seconds=i),
+                    i + 1,
+                    "+" if i < n_objects else "~",
+                    "訂正",
+                    i % n_objects,
+                    "tanto",
+                    "",
+                    "",
+                    1,
+                    Decimal(i),
+                    "draft",
+                )
+
+    source = HistorySource(
+        kind="実績",
+        model=Actual,
+        queryset=Records(),
+        fields=["value", "state"],
+        extra=("quarter",),
+        target=lambda snap: "1-1",
+        quarter=lambda snap: snap["quarter"],
+    )
+    tracemalloc.start()
+    count = 0
+    last = None
+    for row in history_rows(source, chunk_size=2000):
+        count += 1
+        last = row
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    # One row per record (the value changes every time; the state only on creation) plus the creations' state.
+    assert count == n_records + n_objects
+    assert (last.old, last.new, last.operation) == (
+        Decimal(n_records - 1 - n_objects),
+        Decimal(n_records - 1),
+        "変更",
+    )
+    assert peak < 1024 * 1024, f"peak {peak / 1e6:.2f} MB"
