@@ -18,7 +18,8 @@ from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState
 
 
 def _period(year: int, quarter: int):
-    return selectors.fiscal_year_get(year=year), selectors.quarter_check(quarter)
+    # The URL converters let through only 1–4 for the quarter; the year must have a plan (404 otherwise).
+    return selectors.fiscal_year_get(year=year), quarter
 
 
 def _error_text(exc: ValidationError) -> str:

@@ -40,7 +40,6 @@ def indicator_history(request, pk: int):
 def quarter_history(request, year: int, quarter: int):
     """Every change in a quarter the user may read, with the quarter's lock history."""
     fiscal_year = selectors.fiscal_year_get(year=year)
-    quarter = selectors.quarter_check(quarter)
     if not permissions.can_read_all(request.user):
         permissions.require_entry(request.user)
     visible = selectors.indicator_visible_list(user=request.user, fiscal_year=fiscal_year)

@@ -86,12 +86,6 @@ def fiscal_year_current() -> FiscalYear | None:
     return FiscalYear.objects.filter(plan__isnull=False).order_by("-year").first()
 
 
-def quarter_check(quarter: int) -> int:
-    if quarter not in QUARTERS:
-        raise Http404("四半期は1〜4です。")
-    return quarter
-
-
 def quarter_is_locked(*, fiscal_year: FiscalYear, quarter: int) -> bool:
     return QuarterLock.objects.filter(fiscal_year=fiscal_year, quarter=quarter, is_locked=True).exists()
 
