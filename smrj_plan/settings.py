@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver leaves static files to WhiteNoise (compressed copies, cache headers), as in production.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tables2",
@@ -134,17 +136,20 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "dashboard.charts.PlotlyJsFinder",
 ]
-# Production serves hashed, compressed files from `collectstatic`; development and tests read the sources.
+# Production and `make run` serve hashed files with gzip/brotli copies from `collectstatic`, cached for ten years
+# (smrj_plan.static_storage); tests and a bare `runserver` read the sources through the finders.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "smrj_plan.static_storage.HashedCompressedStaticStorage"
         if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# Files served at the site's root: /favicon.ico, which browsers and tools ask for whatever the page links.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 # Uploaded workbooks larger than this are refused before they are parsed.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
