@@ -12,10 +12,10 @@ class HashedCompressedStaticStorage(CompressedManifestStaticFilesStorage):
     - Hashed URLs with DEBUG on too. Django's manifest storage hands out the plain names under DEBUG, which
       WhiteNoise serves with max-age=0; a hashed name is served as immutable for ten years, so a repeat view
       transfers none of the static files (and a changed file gets a new name, never a stale copy).
-    - Compressed copies kept from the previous collectstatic. Compressing plotly.min.js (4.8 MB) with brotli
-      and gzip takes about 30 s. A hashed name is the hash of the file's final content, so copies of it that
-      exist are right; a plain name is rewritten by collectstatic only when its source changed, and WhiteNoise
-      stamps each copy with its file's mtime, so a copy at least as new as its file is right.
+    - Only the hashed names compressed, and once. Pages link nothing else (`url` above), and compressing
+      plotly.min.js (4.8 MB) with brotli and gzip takes about 30 s; a hashed name is the hash of the file's final
+      content, so the compressed copies a previous collectstatic left beside it are still right. (A plain name
+      asked for directly is still served, uncompressed.)
     """
 
     def url(self, name, force=False):
@@ -24,15 +24,10 @@ class HashedCompressedStaticStorage(CompressedManifestStaticFilesStorage):
     def compress_files(self, paths):
         hashed = set(self.hashed_files.values())
         yield from super().compress_files(
-            [path for path in paths if not self._compressed_copies_current(path, hashed=path in hashed)]
+            [path for path in paths if path in hashed and not self._has_compressed_copies(path)]
         )
 
-    def _compressed_copies_current(self, name: str, *, hashed: bool) -> bool:
+    def _has_compressed_copies(self, name: str) -> bool:
         path = Path(self.path(name))
         suffixes = (".gz", ".br") if brotli_installed else (".gz",)
-        try:
-            mtime = path.stat().st_mtime
-            copies = [path.with_name(path.name + suffix).stat().st_mtime for suffix in suffixes]
-        except FileNotFoundError:
-            return False
-        return hashed or all(copy >= mtime for copy in copies)
+        return all(path.with_name(path.name + suffix).exists() for suffix in suffixes)
