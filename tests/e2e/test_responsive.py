@@ -154,13 +154,25 @@ def test_dashboard_gives_indicator_names_room_and_scrolls_the_table_in_its_box(e
     assert status.inner_text() not in ("", "未入力")
 
 
+def card_cells(row) -> dict[str, str]:
+    """A card's values by the label shown beside each (its ::before, from data-label) on the phone."""
+    cells = row.evaluate(
+        """tr => Array.from(tr.querySelectorAll('td[data-label]')).map(td => {
+             const before = getComputedStyle(td, '::before');
+             return [before.display === 'none' ? '' : before.content.replace(/^"|"$/g, ''), td.innerText.trim()];
+           })"""
+    )
+    return dict(cells)
+
+
 def test_entry_index_and_review_become_cards_on_a_phone(e2e_server, phone, pks):
-    """The quarter list and the review table read as one card per row, each value with its label."""
+    """The quarter list and the review table read as one card per row, each value under its label."""
     sign_in(phone, e2e_server, "tanto")
     open_page(phone, e2e_server + "/entry/")
     card = phone.locator('tr[data-quarter="4"]')
-    text = card.inner_text()
-    assert re.search(r"提出済み\s*[1-9]", text) and re.search(r"承認済み\s*[1-9]", text), text
+    cells = card_cells(card)
+    assert int(cells["提出済み"]) >= 1 and int(cells["承認済み"]) >= 1, cells
+    assert cells["締め"] == "受付中"
     buttons = card.locator(".button")
     assert buttons.count() == 2
     for i in range(2):
@@ -171,9 +183,12 @@ def test_entry_index_and_review_become_cards_on_a_phone(e2e_server, phone, pks):
     open_page(phone, e2e_server + f"/entry/{YEAR}/4/review/")
     for code, state in (("1-2", "提出済み"), ("1-3", "承認済み")):
         line = phone.locator(f"#actual-{code}")
-        assert re.search(rf"状態\s*{state}", line.inner_text()), line.inner_text()
+        cells = card_cells(line)
+        assert cells["状態"].startswith(state), cells
+        assert cells["担当部署"] == "経営支援部", cells
         # The card spans the screen instead of a squeezed column.
         assert line.bounding_box()["width"] > 300
+    assert "https://www.smrj.go.jp/support/" in card_cells(phone.locator("#actual-1-2"))["備考・根拠"]
     submitted = phone.locator("#actual-1-2")
     assert submitted.get_by_role("button", name="承認").is_visible()
     assert submitted.get_by_label("差戻しの理由").bounding_box()["width"] > 150
