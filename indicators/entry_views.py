@@ -211,9 +211,13 @@ def _review_action(request, pk: int, action: str):
     back = reverse("entry:review", args=[actual.fiscal_year.year, actual.quarter])
     form = (ReasonForm if action != "approve" else VersionForm)(request.POST)
     if not form.is_valid():
-        messages.error(
-            request, f"{actual.indicator.code}: 理由を記入してください（差戻し・再開には理由が必要です）。"
-        )
+        if form.has_error("reason", "max_length"):
+            messages.error(request, f"{actual.indicator.code}: {' '.join(form.errors['reason'])}")
+        else:
+            messages.error(
+                request,
+                f"{actual.indicator.code}: 理由を記入してください（差戻し・再開には理由が必要です）。",
+            )
         return redirect(back)
     version = form.cleaned_data.get("version")
     try:
@@ -258,7 +262,9 @@ def _lock_action(request, year: int, quarter: int, locked: bool):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = ReasonForm(request.POST)
-    if not form.is_valid():
+    if form.has_error("reason", "max_length"):
+        messages.error(request, " ".join(form.errors["reason"]))
+    elif not form.is_valid():
         messages.error(request, "締め・締め解除の理由を記入してください。")
     else:
         try:

@@ -10,6 +10,7 @@ from django.conf import settings
 
 from indicators.models import Actual, Indicator
 from indicators.services import COMMON_FIELDS, actual_figure_errors, kind_fields
+from smrj_plan.text_limits import USER_TEXT_MAX_LENGTH, form_error_messages
 
 Kind = Indicator.Kind
 
@@ -65,13 +66,18 @@ class ActualRowForm(forms.Form):
         error_messages={"invalid": "日付は 2024-06-30 の形式で入力してください。"},
     )
     note = forms.CharField(
-        label="備考", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label="備考",
+        required=False,
+        max_length=USER_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages=form_error_messages("備考"),
     )
     evidence = forms.CharField(
         label="根拠資料（メモ・リンク）",
         required=False,
-        max_length=2000,
+        max_length=USER_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages=form_error_messages("根拠資料"),
     )
 
     def __init__(self, *args, indicator: Indicator, fiscal_year, actual: Actual | None = None, **kwargs):
@@ -125,9 +131,9 @@ class ReasonForm(forms.Form):
 
     reason = forms.CharField(
         label="理由",
-        max_length=2000,
+        max_length=USER_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "理由を記入してください。"},
+        error_messages=form_error_messages("理由", required="理由を記入してください。"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 

@@ -67,6 +67,8 @@ def max_bytes() -> int:
 
 def template_build(*, user, fiscal_year: FiscalYear, quarter: int) -> bytes:
     """The quarter's template for the user's indicators, current values filled in, as .xlsx bytes."""
+    from smrj_plan.xlsx_text import write_text
+
     indicators = selectors.indicator_editable_list(user=user, fiscal_year=fiscal_year)
     rows = selectors.entry_rows(indicators=indicators, fiscal_year=fiscal_year, quarter=quarter)
     wb = Workbook()
@@ -97,7 +99,12 @@ def template_build(*, user, fiscal_year: FiscalYear, quarter: int) -> bytes:
             "state": actual.get_state_display() if actual else "未入力",
         }
         for key, value in fixed.items():
-            ws.cell(row=r, column=COLUMN_INDEX[key], value=value)
+            cell = ws.cell(row=r, column=COLUMN_INDEX[key])
+            if isinstance(value, str):
+                # Codes, names and units are typed in the admin: written as text, never as a formula.
+                write_text(cell, value)
+            else:
+                cell.value = value
         usable = set(services.kind_fields(ind)) | set(services.COMMON_FIELDS) if open_row else set()
         for key in INPUT_KEYS:
             cell = ws.cell(row=r, column=COLUMN_INDEX[key])
@@ -107,7 +114,12 @@ def template_build(*, user, fiscal_year: FiscalYear, quarter: int) -> bytes:
             if isinstance(value, Decimal):
                 value = value.normalize()
                 value = int(value) if value == value.to_integral_value() else float(value)
-            cell.value = value if value not in ("",) else None
+            if isinstance(value, str):
+                # 備考 and 根拠資料 are free text: `write_text` keeps 「=IMPORTXML(…)」 a string (no <f>), shows
+                # visibly what XML cannot hold and cuts at a cell's 32,767 characters, as the auditors' workbook does.
+                write_text(cell, value)
+            else:
+                cell.value = value
             if key == "as_of":
                 cell.number_format = "yyyy-mm-dd"
             if key in usable:

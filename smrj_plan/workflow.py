@@ -7,6 +7,8 @@
 from django.conf import settings
 from django.db import models
 
+from smrj_plan.text_limits import limited_text_field
+
 
 class EntryState(models.TextChoices):
     DRAFT = "draft", "下書き"
@@ -24,6 +26,7 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 EDITABLE_STATES = {EntryState.DRAFT, EntryState.RETURNED}
+TEXT_FIELDS = ("note", "review_comment")
 
 
 class ReviewedEntry(models.Model):
@@ -31,7 +34,7 @@ class ReviewedEntry(models.Model):
 
     state = models.CharField("状態", max_length=10, choices=EntryState.choices, default=EntryState.DRAFT)
     version = models.PositiveIntegerField("版", default=1, help_text="同時編集の検出に使う版番号")
-    note = models.TextField("備考", blank=True)
+    note = limited_text_field("備考", blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -59,10 +62,17 @@ class ReviewedEntry(models.Model):
         verbose_name="確認者",
     )
     reviewed_at = models.DateTimeField("確認日時", null=True, blank=True)
-    review_comment = models.TextField("差戻し・再開の理由", blank=True)
+    review_comment = limited_text_field("差戻し・再開の理由", blank=True)
 
     class Meta:
         abstract = True
+
+    def check_text_lengths(self) -> None:
+        """Run the length validators of the free-text fields (ValidationError with the Japanese message).
+
+        A workflow step saves without `full_clean` (nothing else the user typed changes), so the reason it
+        stores in `review_comment` is checked here."""
+        self.clean_fields(exclude=[f.name for f in self._meta.fields if f.name not in TEXT_FIELDS])
 
     @property
     def is_editable(self) -> bool:
@@ -129,6 +139,7 @@ def transition(entry, *, to_state: str, user, reason: str = "", now=None) -> Non
         EntryState.SUBMITTED: "提出",
         EntryState.APPROVED: "承認",
     }.get(to_state, state_label(to_state))
+    entry.check_text_lengths()
     entry.save()
 
 
