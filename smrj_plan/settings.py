@@ -135,8 +135,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # plotly.js is served from the copy inside the installed plotly package (static/vendor/plotly.min.js), never a CDN.
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
-    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "api.static_files.AppDirectoriesWithoutUnusedAssets",
     "dashboard.charts.PlotlyJsFinder",
+    "api.static_files.SwaggerUiFinder",
 ]
 # Production serves hashed, compressed files from `collectstatic`; development and tests read the sources.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
@@ -149,6 +150,11 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# Source maps are for a developer's browser tools only: served as they are, not compressed at collectstatic.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "swf", "flv"),
+    *("woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4", "mpeg", "mpg", "webm", "wmv", "map"),
+]
 
 # Uploaded workbooks larger than this are refused before they are parsed.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
