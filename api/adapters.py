@@ -27,7 +27,7 @@ from indicators.progress import (
 )
 from measures import selectors as plan_selectors
 from measures.models import FiscalYear
-from smrj_plan import roles
+from smrj_plan import numbers, roles
 
 PERCENT_KINDS = (Kind.RATIO, Kind.BENCHMARK, Kind.BASELINE)
 
@@ -233,6 +233,16 @@ def actual_form(*, indicator: Indicator, fiscal_year: FiscalYear, data: dict) ->
 def actual_input_fields(indicator: Indicator) -> list[str]:
     """The fields a request may send for this indicator's kind (the others belong to other kinds)."""
     return [*indicator_services.kind_fields(indicator), *indicator_services.COMMON_FIELDS]
+
+
+def parse_int(text: str, *, min_value: int, max_value: int) -> int | None:
+    """A whole number as the pages read query numbers (the shared bounded parser)."""
+    return numbers.parse_int(text, min_value=min_value, max_value=max_value)
+
+
+def parse_version(text: str) -> int | None:
+    """A version as the pages read it (the shared bounded parser); ValidationError with a Japanese message."""
+    return numbers.parse_version(text, field_label="")
 
 
 def actual_save(**kwargs):

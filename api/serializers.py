@@ -46,16 +46,43 @@ def plain(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.normalize()
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class BoundedInt(serializers.Field):
+    """A whole number in a query or body, read by the pages' bounded parser; one Japanese message for anything
+    that is not a whole number in range."""
+
+    def __init__(self, *, min_value: int, max_value: int, message: str, **kwargs):
+        self.min_value, self.max_value, self.message = min_value, max_value, message
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from api import adapters
+
+        if isinstance(data, bool) or not isinstance(data, (str, int, Decimal)):
+            raise serializers.ValidationError(self.message)
+        text = format(data, "f") if isinstance(data, Decimal) else str(data)
+        try:
+            value = adapters.parse_int(text, min_value=self.min_value, max_value=self.max_value)
+        except DjangoValidationError:
+            raise serializers.ValidationError(self.message) from None
+        if value is None:
+            raise serializers.ValidationError(self.message)
+        return value
+
+    def to_representation(self, value):
+        return value
+
+
 def year_field(**kwargs):
-    return serializers.IntegerField(
-        required=False, min_value=2000, max_value=2100, error_messages=YEAR_MESSAGES, **kwargs
-    )
+    kwargs.setdefault("required", False)
+    return BoundedInt(min_value=2000, max_value=2100, message=YEAR_MESSAGES["invalid"], **kwargs)
 
 
 def quarter_field(**kwargs):
-    return serializers.IntegerField(
-        required=False, min_value=1, max_value=4, error_messages=QUARTER_MESSAGES, **kwargs
-    )
+    kwargs.setdefault("required", False)
+    return BoundedInt(min_value=1, max_value=4, message=QUARTER_MESSAGES["invalid"], **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -67,19 +94,41 @@ class YearQuery(serializers.Serializer):
 
 
 class PlanQuery(YearQuery):
-    chapter = serializers.IntegerField(required=False, min_value=1, max_value=99, help_text="章番号（1〜10）")
-    pillar = serializers.IntegerField(
-        required=False, min_value=1, max_value=99, help_text="柱の番号（I章の項目 1〜5）"
+    chapter = BoundedInt(
+        required=False,
+        min_value=1,
+        max_value=99,
+        message="章番号は1〜10の整数で指定してください。",
+        help_text="章番号（1〜10）",
+    )
+    pillar = BoundedInt(
+        required=False,
+        min_value=1,
+        max_value=99,
+        message="柱の番号は1〜5の整数で指定してください。",
+        help_text="柱の番号（I章の項目 1〜5）",
     )
 
 
 class MeasureQuery(PlanQuery):
-    heading = serializers.IntegerField(required=False, min_value=1, help_text="見出しのID")
+    heading = BoundedInt(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        message="見出しのIDは正の整数で指定してください。",
+        help_text="見出しのID",
+    )
 
 
 class IndicatorQuery(YearQuery):
     as_of = quarter_field(help_text="時点の四半期（1〜4）。省略時は承認済みの実績がある最後の四半期")
-    pillar = serializers.IntegerField(required=False, min_value=1, max_value=99, help_text="柱の番号")
+    pillar = BoundedInt(
+        required=False,
+        min_value=1,
+        max_value=99,
+        message="柱の番号は1〜5の整数で指定してください。",
+        help_text="柱の番号",
+    )
     department = serializers.SlugField(required=False, max_length=40, help_text="担当部署のコード")
     status = serializers.ChoiceField(required=False, choices=[s.value for s in Status], help_text="状況")
     category = serializers.ChoiceField(required=False, choices=Indicator.Category.values)
@@ -258,23 +307,49 @@ class ActualSerializer(serializers.Serializer):
     review_comment = serializers.CharField()
 
 
+class VersionInput(serializers.Field):
+    """The version the client read (0 when there was no actual), read by the pages' bounded parser."""
+
+    default_error_messages = {
+        "required": "版番号（version）を指定してください（まだ実績が無ければ0）。",
+        "invalid": "版番号（version）は0以上の整数で指定してください。",
+    }
+
+    def to_internal_value(self, data):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from api import adapters
+
+        if isinstance(data, bool) or not isinstance(data, (str, int, Decimal)):
+            self.fail("invalid")
+        try:
+            version = adapters.parse_version(format(data, "f") if isinstance(data, Decimal) else str(data))
+        except DjangoValidationError:
+            self.fail("invalid")
+        if version is None:
+            self.fail("required")
+        return version
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field({"type": "integer", "minimum": 0})
+class _VersionSchema(VersionInput):
+    pass
+
+
 class ActualWriteHead(serializers.Serializer):
     """Which actual a write is about, the version the client read and what to do."""
 
-    year = serializers.IntegerField(min_value=2000, max_value=2100, error_messages=YEAR_MESSAGES)
-    quarter = serializers.IntegerField(min_value=1, max_value=4, error_messages=QUARTER_MESSAGES)
-    indicator = serializers.CharField(max_length=20, help_text="指標番号（例: 1-1）")
-    version = serializers.IntegerField(
-        min_value=0,
-        max_value=2**31 - 1,
-        help_text="読み出したときの版番号（まだ実績が無ければ0）",
-        error_messages={
-            "required": "版番号（version）を指定してください（まだ実績が無ければ0）。",
-            "invalid": "版番号は0以上の整数で指定してください。",
-            "min_value": "版番号は0以上の整数で指定してください。",
-            "max_value": "版番号が大きすぎます。",
-        },
+    year = year_field(
+        required=True, error_messages={"required": "年度（year）を指定してください（例: 2024）。"}
     )
+    quarter = quarter_field(
+        required=True, error_messages={"required": "四半期（quarter）を指定してください（1〜4）。"}
+    )
+    indicator = serializers.CharField(max_length=20, help_text="指標番号（例: 1-1）")
+    version = _VersionSchema(help_text="読み出したときの版番号（まだ実績が無ければ0）")
     action = serializers.ChoiceField(
         choices=[("save", "下書き保存"), ("submit", "提出")],
         default="save",

@@ -128,6 +128,7 @@ def _perform(request) -> tuple[int, dict]:
             errors[name] = ["文字列または数値で指定してください。"]
     if errors:
         raise Refused(error_response(INVALID, status_code=400, errors=errors))
+    form_data["version"] = str(checked["version"])
     form = adapters.actual_form(indicator=indicator, fiscal_year=fiscal_year, data=form_data)
     if not form.is_valid():
         form_errors = {
@@ -152,7 +153,7 @@ def _perform(request) -> tuple[int, dict]:
                 quarter=quarter,
                 user=user,
                 data=form.figure_data(),
-                expected_version=checked["version"],
+                expected_version=form.expected_version(),
                 reason=REASON_SAVE,
             )
             if actual is None:

@@ -100,7 +100,12 @@ def test_an_update_needs_the_version_that_was_read(writer):
         ({"note": "a\x00b"}, "note", None),
         ({"quarter": 5}, "quarter", "四半期は1〜4の整数で指定してください。"),
         ({"version": None}, "version", None),
-        ({"version": -1}, "version", "版番号は0以上の整数で指定してください。"),
+        ({"version": -1}, "version", "版番号（version）は0以上の整数で指定してください。"),
+        ({"version": "1e3"}, "version", "版番号（version）は0以上の整数で指定してください。"),
+        ({"version": 2**40}, "version", "版番号（version）は0以上の整数で指定してください。"),
+        ({"value": "1e5"}, "value", "指数表記（1E5 など）は使えません。数字だけで入力してください。"),
+        ({"value": "1" * 100}, "value", None),
+        ({"value": "12.345"}, "value", "小数点以下は2桁までです。"),
         ({"colour": "red"}, "colour", "この項目は受け付けません。"),
     ],
 )
@@ -115,6 +120,15 @@ def test_validation_errors_come_back_by_field_and_nothing_is_saved(writer, overr
         assert message in got["errors"][field]
     assert all(m and not m.isascii() for m in got["errors"][field]), "messages are Japanese"
     assert counts() == before
+
+
+def test_figures_are_read_like_the_entry_page_reads_them(writer):
+    """The page's bounded parser: separators and full-width digits as a person types them; exact decimals."""
+    response = post_json(writer, URL, body(value="１，５８０．５"), key="wide")
+    assert response.status_code == 201 and response.json()["actual"]["value"] == "1580.5"
+    again = post_json(writer, URL, body(value=1580.25, version="1"), key="dec")
+    assert again.status_code == 200 and again.json()["actual"]["value"] == "1580.25"
+    assert Actual.objects.get(indicator__code="1-1", quarter=1).value == Decimal("1580.25")
 
 
 def test_a_ratio_checks_numerator_against_denominator(writer):
