@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 
@@ -27,9 +27,10 @@ from indicators.progress import (
 )
 from measures import selectors as plan_selectors
 from measures.models import FiscalYear
-from smrj_plan import numbers, roles
+from smrj_plan import formatting, numbers, roles
 
 PERCENT_KINDS = (Kind.RATIO, Kind.BENCHMARK, Kind.BASELINE)
+MILESTONE_LABELS = dict(Actual.MilestoneStatus.choices)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Who may do what (the pages' rules)
@@ -184,12 +185,36 @@ def cumulative_shown(progress: IndicatorProgress) -> Decimal | None:
 
 
 def forecast_shown(progress: IndicatorProgress) -> Decimal | None:
-    """年度末見込み as the dashboard prints it: whole units (half-up) for counts, a ratio's rounded %."""
-    if progress.forecast is None:
-        return None
-    if progress.kind in PERCENT_KINDS:
-        return progress.forecast_display
-    return progress.forecast.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    """年度末見込み as the dashboard prints it and the workbook stores it: whole units (half-up) for counts, a
+    ratio's rounded %."""
+    return progress.forecast_display
+
+
+def cumulative_text(progress: IndicatorProgress, unit: str) -> str:
+    """The cumulative as the pages print it (「550社」「71.1%」「実施中」, 「—」 for none), by smrj_plan.formatting."""
+    if progress.kind == Kind.MILESTONE:
+        return MILESTONE_LABELS.get(progress.milestone_status, formatting.DASH)
+    return formatting.figure(progress.actual, unit, is_percent=progress.kind in PERCENT_KINDS)
+
+
+def forecast_text(progress: IndicatorProgress, unit: str) -> str:
+    """年度末見込み as the pages print it (「807人」「71.1%」, 「—」 for none)."""
+    return formatting.forecast(progress.forecast, unit, is_percent=progress.kind in PERCENT_KINDS)
+
+
+def target_text(indicator: Indicator) -> str:
+    """The target as the tables print it (「1,000社以上」), built from the numeric target."""
+    return formatting.target_label(
+        target=indicator.target,
+        unit=indicator.unit,
+        comparison=indicator.comparison,
+        text=indicator.target_text,
+    )
+
+
+def person_name(user) -> str:
+    """「山田 太郎（yamada）」: family name first, with the login, as the history pages and the workbook name people."""
+    return formatting.person_name(user, with_username=True) if user is not None else "（システム）"
 
 
 def is_percent_kind(kind: str) -> bool:
@@ -289,9 +314,7 @@ def budget_execution_summary(fiscal_year: FiscalYear, account_code: str, departm
 
 def million_text(amount: Decimal | None) -> str:
     """A published amount as the tables print it: 「1,234」「△1,234」, 「-」 for no amount."""
-    from budgets.templatetags.budget_format import format_million
-
-    return format_million(amount)
+    return formatting.million(amount)
 
 
 ROUNDING_TOLERANCE = budget_selectors.ROUNDING_TOLERANCE

@@ -114,11 +114,10 @@ def _value(name, value, choices):
 
 
 def person(user) -> str:
-    """「山田 太郎（yamada）」: family name first with the login; the login alone when no name is recorded."""
-    if user is None:
-        return "（システム）"
-    name = " ".join(p for p in (user.last_name.strip(), user.first_name.strip()) if p)
-    return f"{name}（{user.username}）" if name else user.username
+    """「山田 太郎（yamada）」: family name first with the login (smrj_plan.formatting); 「（システム）」 for none."""
+    from api.adapters import person_name
+
+    return person_name(user)
 
 
 def _target(kind: str, record) -> tuple[str, str]:

@@ -3,14 +3,16 @@ cumulative, 達成率, status, forecast and 評定の目安 as of each quarter e
 what the workbook's 指標 sheet holds; budget cells equal the published tables; a 担当者 reads only their own."""
 
 import io
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
 from dashboard import selectors as dashboard_selectors
-from dashboard.tables import format_forecast, format_number
+from dashboard.tables import format_actual, format_forecast
+from indicators.sheets import TARGET_NUMBER_HEADER
 from reports.workbook import export_context_build, workbook_write
+from smrj_plan import formatting
 from tests.api_support import POPULATION, decimal_or_none, populate_year, token_client
 
 pytestmark = pytest.mark.django_db
@@ -50,17 +52,16 @@ def test_indicator_figures_equal_the_dashboards(populated, fiscal_year, manager,
         assert got["status"] == p.status.value and got["status_label"] == p.status_label
         assert got["grade_label"] == p.grade_label and got["grade"] == (p.grade and p.grade.value)
         assert decimal_or_none(got["forecast_rate"]) == p.forecast_rate
-        # The forecast as the dashboard prints it (whole units for counts, % for ratios).
-        shown = format_forecast(p, unit)
-        if got["forecast"] is None:
-            assert shown == "—"
-        else:
-            is_percent = p.kind in ("ratio", "benchmark", "baseline")
-            assert (
-                f"{Decimal(got['forecast'])}%"
-                if is_percent
-                else format_number(Decimal(got["forecast"]), unit)
-            ) == shown
+        # The forecast as the dashboard prints it (whole units for counts, % for ratios), value and text.
+        assert decimal_or_none(got["forecast"]) == p.forecast_display
+        assert got["forecast_text"] == format_forecast(p, unit)
+        assert got["cumulative_text"] == format_actual(p, unit)
+        assert got["target_label"] == formatting.target_label(
+            target=row.indicator.target,
+            unit=unit,
+            comparison=row.indicator.comparison,
+            text=row.indicator.target_text,
+        )
         assert got["final_grade"] == (row.final_rating.grade if row.final_rating else None)
         assert got["unapproved_count"] == row.unapproved_count
         assert decimal_or_none(got["cumulative_with_unapproved"]) == row.with_unapproved.actual_display
@@ -78,6 +79,8 @@ def test_the_figures_are_the_expected_ones_not_just_equal(populated, manager_cli
     assert q3["2-1"]["grade_label"] == "B（見込み）" and q3["2-1"]["final_grade"] == "A"
     # 4-4: 605 by Q3 → forecast 806.67 shown as 807人.
     assert q3["4-4"]["forecast"] == "807" and q3["4-4"]["target"] == "800"
+    assert q3["4-4"]["forecast_text"] == "807人" and q3["4-4"]["cumulative_text"] == "605人"
+    assert q3["1-1"]["target_label"] == "1,000社以上" and q3["1-1"]["target_text"] == "１，０００社以上"
     # 1-3 ratio: (75+60)/(100+90) = 71.1 %; the Q3 draft is left out.
     assert q3["1-3"]["cumulative"] == "71.1" and q3["1-3"]["achievement_rate"] == "101.5"
     assert (q3["1-3"]["numerator_total"], q3["1-3"]["denominator_total"]) == ("135", "190")
@@ -117,18 +120,16 @@ def test_indicator_figures_equal_the_workbooks_indicator_sheet(populated, manage
     checked = 0
     for code, row in api.items():
         cells = sheet[code]
+        assert cells["目標"] == row["target_label"], code
         if row["target"] is not None:
-            assert _number(cells["目標値"]) == Decimal(row["target"]), code
+            assert _number(cells[TARGET_NUMBER_HEADER]) == Decimal(row["target"]), code
         if row["kind"] != "milestone":
             assert _number(cells["累計"]) == decimal_or_none(row["cumulative"]), code
         assert _number(cells["達成率"]) == decimal_or_none(row["achievement_rate"]), code
         assert cells["状況"] == row["status_label"], code
         assert (cells["評定の目安"] or "") == row["grade_label"], code
         assert (cells["評定"] or None) == row["final_grade"], code
-        forecast = _number(cells["年度末見込み"])
-        if forecast is not None and row["kind"] not in ("ratio", "benchmark", "baseline"):
-            forecast = forecast.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
-        assert forecast == decimal_or_none(row["forecast"]), code
+        assert _number(cells["年度末見込み"]) == decimal_or_none(row["forecast"]), code
         checked += row["cumulative"] is not None
     assert checked >= 9, "the populated indicators were compared, not only empty rows"
 
