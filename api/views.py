@@ -282,6 +282,7 @@ class IndicatorList(ApiListView):
         rows, as_of = adapters.indicator_progress_rows(
             user=self.request.user, fiscal_year=fiscal_year, as_of_quarter=query.get("as_of")
         )
+        codes = {row.indicator.id: row.indicator.code for row in rows}
         out = []
         for row in rows:
             ind, p = row.indicator, row.progress
@@ -311,7 +312,7 @@ class IndicatorList(ApiListView):
                     "kind": ind.kind,
                     "category": ind.category,
                     "is_effort_target": ind.is_effort_target,
-                    "parent": ind.parent.code if ind.parent_id else None,
+                    "parent": codes.get(ind.parent_id) if ind.parent_id else None,
                     "chapter": section.chapter.number,
                     "pillar": section.number if section.chapter.number == 1 else None,
                     "department": ind.department.code,
