@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from api import adapters, selectors
@@ -134,8 +134,9 @@ def idempotent_write(*, user, key: str, fingerprint: str, perform):
                     status_code=status_code,
                     response_body=json.loads(json.dumps(body, default=str)),
                 )
-    except IntegrityError:
-        # The same key arrived twice at once: the other request's change stands, ours was rolled back.
+    except Exception:
+        # The same key may have arrived twice at once: then the other request's change stands and ours, refused
+        # (its record's insert, or the version it expected, collided) and rolled back, answers as a retry would.
         stored = selectors.idempotency_record_get(user=user, key=key)
         if stored is None:
             raise

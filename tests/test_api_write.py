@@ -367,3 +367,34 @@ def test_the_indicator_code_is_looked_up_in_the_years_plan(writer):
     assert response.status_code == 404
     assert post_json(writer, URL, body(year=2019), key="y").status_code == 404
     assert Indicator.objects.filter(code="1-1").count() == 1
+
+
+def test_a_request_racing_its_own_retry_answers_with_the_stored_result(staff_user, monkeypatch):
+    """Two sends of one key at once: the one that loses (its insert or its version collides after the other
+    committed) answers with the winner's stored result instead of an error."""
+    from api import selectors as api_selectors
+    from api import services as api_services
+
+    IdempotencyRecord.objects.create(
+        user=staff_user,
+        key="race",
+        request_hash="f" * 64,
+        status_code=201,
+        response_body={"result": "created"},
+    )
+    real = api_selectors.idempotency_record_get
+    calls = []
+
+    def first_sees_nothing(**kwargs):
+        calls.append(kwargs)
+        return None if len(calls) == 1 else real(**kwargs)
+
+    monkeypatch.setattr(api_selectors, "idempotency_record_get", first_sees_nothing)
+
+    def collides():
+        raise RuntimeError("the other request committed first")
+
+    got = api_services.idempotent_write(user=staff_user, key="race", fingerprint="f" * 64, perform=collides)
+    assert got == (201, {"result": "created"}, True) and len(calls) == 2
+    with pytest.raises(RuntimeError):
+        api_services.idempotent_write(user=staff_user, key="other", fingerprint="f" * 64, perform=collides)
