@@ -11,8 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
-
 from budgets import selectors as budget_selectors
 from indicators import selectors as indicator_selectors
 from indicators import services as indicator_services
@@ -27,7 +25,7 @@ from indicators.progress import (
 )
 from measures import selectors as plan_selectors
 from measures.models import FiscalYear
-from smrj_plan import formatting, numbers, roles
+from smrj_plan import formatting, numbers, permissions
 
 PERCENT_KINDS = (Kind.RATIO, Kind.BENCHMARK, Kind.BASELINE)
 MILESTONE_LABELS = dict(Actual.MilestoneStatus.choices)
@@ -38,35 +36,31 @@ MILESTONE_LABELS = dict(Actual.MilestoneStatus.choices)
 
 def can_read_all(user) -> bool:
     """管理者・監査担当 (and システム管理者) read every department's figures, drafts and history included."""
-    return roles.can_read_all(user)
+    return permissions.can_read_all(user)
 
 
 def can_enter_actuals(user) -> bool:
     """Only a 担当者 with a 部署 enters actuals (for that 部署's indicators)."""
-    return roles.is_staff_member(user) and roles.user_department_id(user) is not None
+    return permissions.can_enter(user)
 
 
 def require_entry(user) -> None:
-    indicator_selectors.require_staff_entry(user)
+    permissions.require_entry(user)
 
 
 def require_history_reader(user) -> None:
     """The full change history is for 管理者 and 監査担当, as in the workbook."""
-    if not can_read_all(user):
-        raise PermissionDenied("変更履歴は管理者・監査担当だけが閲覧できます。")
+    permissions.require_reader(user, "変更履歴は管理者・監査担当だけが閲覧できます。")
 
 
 def require_execution_reader(user) -> None:
     """Budget execution: readers of everything, and 担当者 (who see their own department's columns)."""
-    if not (roles.can_read_all(user) or roles.is_staff_member(user)):
-        raise PermissionDenied("予算執行を閲覧する権限がありません。")
+    permissions.require_budget_execution_view(user)
 
 
 def execution_department_filter(user) -> int | None:
-    """None for readers of everything, else the 担当者's department (-1 matches no column)."""
-    if roles.can_read_all(user):
-        return None
-    return roles.user_department_id(user) or -1
+    """None for readers of everything, else the 担当者's department (NO_DEPARTMENT matches no column)."""
+    return permissions.read_department_filter(user)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -532,7 +532,6 @@ class HistorySerializer(serializers.Serializer):
     kind_label = serializers.CharField()
     object_id = serializers.IntegerField()
     target = serializers.CharField()
-    indicator = serializers.CharField()
     quarter = serializers.IntegerField(allow_null=True)
     quarter_label = serializers.CharField()
     operation = serializers.CharField(help_text="新規 / 変更 / 削除")

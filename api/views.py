@@ -378,11 +378,11 @@ def actual_row(actual: Actual) -> dict:
         "note": actual.note,
         "evidence": actual.evidence,
         "display": adapters.actual_display(actual),
-        "updated_by": history.person(actual.updated_by) if actual.updated_by_id else "",
+        "updated_by": adapters.person_name(actual.updated_by) if actual.updated_by_id else "",
         "updated_at": actual.updated_at,
-        "submitted_by": history.person(actual.submitted_by) if actual.submitted_by_id else "",
+        "submitted_by": adapters.person_name(actual.submitted_by) if actual.submitted_by_id else "",
         "submitted_at": actual.submitted_at,
-        "reviewed_by": history.person(actual.reviewed_by) if actual.reviewed_by_id else "",
+        "reviewed_by": adapters.person_name(actual.reviewed_by) if actual.reviewed_by_id else "",
         "reviewed_at": actual.reviewed_at,
         "review_comment": actual.review_comment,
     }
@@ -723,26 +723,29 @@ class HistoryList(ApiListView):
     )
     def get(self, request, *args, **kwargs):
         adapters.require_history_reader(request.user)
-        return super().get(request, *args, **kwargs)
-
-    def rows(self, query):
-        self.kind = query.get("kind", "actual")
-        indicator_id = None
+        query = self.query()
         fiscal_year = self.fiscal_year(query)
+        indicators = None
         if query.get("indicator"):
-            indicator_id = (
-                Indicator.objects.filter(plan__fiscal_year=fiscal_year, code=query["indicator"])
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if indicator_id is None:
+            indicators = Indicator.objects.filter(plan__fiscal_year=fiscal_year, code=query["indicator"])
+            if not indicators.exists():
                 raise Http404("指標が見つかりません。")
-        return history.history_queryset(
-            kind=self.kind, fiscal_year=fiscal_year, quarter=query.get("quarter"), indicator_id=indicator_id
+        page_size = self.paginator.get_page_size(request)
+        number = _page_number(request)
+        records, total = history.history_records(
+            history.history_stream(
+                fiscal_year=fiscal_year,
+                kind=query.get("kind"),
+                quarter=query.get("quarter"),
+                indicators=indicators,
+            ),
+            offset=(number - 1) * page_size,
+            limit=page_size,
         )
-
-    def shape(self, page):
-        return history.history_rows(self.kind, page)
+        page = self.paginate_queryset(_KnownPage(total, (number - 1) * page_size, records))
+        return self.get_paginated_response(
+            self.get_serializer([history.record_row(r) for r in page], many=True).data
+        )
 
     def get_paginated_response(self, data):
         if (
@@ -751,6 +754,35 @@ class HistoryList(ApiListView):
         ):
             data = _one_line_per_change(data)
         return super().get_paginated_response(data)
+
+
+def _page_number(request) -> int:
+    """?page=N read by the pages' bounded parser; a page that cannot exist is a 404 as on every list."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    try:
+        number = adapters.parse_int(request.query_params.get("page") or "1", min_value=1, max_value=10**9)
+    except DjangoValidationError:
+        raise Http404("ページが見つかりません。") from None
+    return number or 1
+
+
+class _KnownPage:
+    """A list whose length is known and of which only one page was read: what the paginator slices."""
+
+    def __init__(self, total: int, offset: int, items: list):
+        self.total, self.offset, self.items = total, offset, items
+
+    def __len__(self):
+        return self.total
+
+    def count(self):
+        return self.total
+
+    def __getitem__(self, key):
+        if isinstance(key, slice) and (key.start or 0) == self.offset:
+            return self.items
+        raise IndexError("only the page that was read is available")
 
 
 def _one_line_per_change(rows) -> list[dict]:
