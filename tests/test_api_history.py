@@ -1,6 +1,6 @@
 """The change history through the API (管理者・監査担当): each change with who, when, old → new, state and reason, for
-actuals, executed amounts, final ratings and quarter locks; the CSV has one line per changed field; a page costs
-the same queries however long the history is."""
+actuals, executed amounts, final ratings and quarter locks, the same rows as the workbook's 変更履歴 sheet; the CSV
+has one line per changed field; a page costs the same queries however long the history is."""
 
 import csv
 import io
@@ -111,7 +111,7 @@ def test_locks_ratings_and_executions_have_their_own_history(
         user=manager,
     )
     ratings = manager_client.get(f"{URL}?kind=rating").json()["results"]
-    assert ratings[0]["indicator"] == "2-1" and ratings[0]["state"] == "評定 A"
+    assert ratings[0]["target"].startswith("2-1 ") and ratings[0]["state"] == "評定 A"
     assert {"field": "grade", "label": "評定", "old": None, "new": "A"} in ratings[0]["changes"]
     table = BudgetTable.objects.get(fiscal_year=fiscal_year, kind="budget", account__code="ippan")
     column = table.columns.exclude(
@@ -126,6 +126,26 @@ def test_locks_ratings_and_executions_have_their_own_history(
     assert {"field": "amount", "label": "執行額（百万円）", "old": None, "new": "12.345"} in executions[-1][
         "changes"
     ]
+
+
+def test_all_kinds_merge_in_time_order_like_the_workbook_sheet(changed, manager_client, fiscal_year):
+    from measures.models import PlanDocument
+    from reports.history_sheet import history_rows as sheet_rows
+    from smrj_plan.xlsx.context import ExportContext
+
+    got = manager_client.get(f"{URL}?year=2024&page_size=500&format=csv")
+    lines = list(csv.DictReader(io.StringIO(got.content.decode("utf-8").lstrip("\ufeff"))))
+    ctx = ExportContext(
+        fiscal_year=fiscal_year,
+        plan=PlanDocument.objects.get(fiscal_year=fiscal_year),
+        quarter=4,
+        include_drafts=True,
+        exported_by="試験",
+    )
+    sheet = list(sheet_rows(ctx))
+    assert len(lines) == len(sheet) == 12  # each changed field of the 7 saves of 1-1 and of the lock
+    assert [(x["kind_label"], x["change_label"]) for x in lines] == [(r[2], r[6]) for r in sheet]
+    assert [x["reason"] for x in lines] == [r[-1] for r in sheet]
 
 
 def test_a_page_costs_the_same_queries_however_long_the_history(
