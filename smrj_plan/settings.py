@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "budgets",
     "dashboard",
     "reports",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -133,8 +137,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # plotly.js is served from the copy inside the installed plotly package (static/vendor/plotly.min.js), never a CDN.
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
-    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "api.static_files.AppDirectoriesWithoutUnusedAssets",
     "dashboard.charts.PlotlyJsFinder",
+    "api.static_files.SwaggerUiFinder",
 ]
 # Production and `make run` serve hashed files with gzip/brotli copies from `collectstatic`, cached for ten years
 # (smrj_plan.static_storage); tests and a bare `runserver` read the sources through the finders.
@@ -150,6 +155,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 # Files served at the site's root: /favicon.ico, which browsers and tools ask for whatever the page links.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+# Source maps are for a developer's browser tools only: served as they are, not compressed at collectstatic.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "swf", "flv"),
+    *("woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4", "mpeg", "mpg", "webm", "wmv", "map"),
+]
 
 # Uploaded workbooks larger than this are refused before they are parsed.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
@@ -186,6 +196,61 @@ CONTENT_SECURITY_POLICY = (
 )
 
 DJANGO_TABLES2_TEMPLATE = "tables/base_table.html"
+
+# The API (README「API」): personal tokens or the browser session, JSON or CSV, and per-token throttling.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.SignedInWithTokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "api.renderers.CSVRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.DecimalJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+# Requests per token (or per signed-in session, or per client address without either). Counted in the
+# "api_throttle" cache, which is per process unless CACHES is pointed at a shared cache.
+API_THROTTLE_RATES = {
+    "token": os.environ.get("API_TOKEN_RATE", "600/minute"),
+    "session": os.environ.get("API_SESSION_RATE", "600/minute"),
+    "anonymous": os.environ.get("API_ANONYMOUS_RATE", "60/minute"),
+}
+for _scope, _rate in API_THROTTLE_RATES.items():
+    # A mistyped rate is an error at start-up, not a 500 on the first API request.
+    _count, _, _period = _rate.partition("/")
+    if not (_count.isascii() and _count.isdigit() and int(_count) > 0) or _period not in (
+        "second",
+        "minute",
+        "hour",
+        "day",
+    ):
+        raise ImproperlyConfigured(f"API rate for {_scope} must look like 600/minute, got {_rate!r}.")
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "api_throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api-throttle"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "中小機構 年度計画トラッカー API",
+    "DESCRIPTION": (
+        "令和6年度計画の指標・実績・予算を読み出し、自部署の実績を下書き保存・提出するAPI。"
+        "認証は個人のAPIトークン（Authorization: Bearer …）またはログイン中のセッション。"
+        "一覧は JSON のほか ?format=csv で CSV（UTF-8、BOM付き）。数値は文字列（Decimal）で返します。"
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
 
 LOGGING = {
     "version": 1,

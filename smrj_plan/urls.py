@@ -31,5 +31,6 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("reports/", include("reports.urls")),
     path("budgets/", include("budgets.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

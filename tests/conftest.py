@@ -21,6 +21,14 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_api_throttle():
+    """API throttle counts live in a process cache keyed by token or user id, and ids repeat across tests."""
+    from django.core.cache import caches
+
+    caches["api_throttle"].clear()
+
+
 @pytest.fixture
 def fiscal_year(db):
     return FiscalYear.objects.get(year=2024)
