@@ -29,3 +29,46 @@ def chapter_detail(request, number: int):
         "measures/chapter.html",
         {"plan": plan, "outline": outline, "node": outline.chapters[0], "chapters": plan.chapters.all()},
     )
+
+
+def _requested_year(request) -> int | None:
+    """?year=2025 (a Western fiscal year); anything else means the default year."""
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and len(value) == 4 else None
+
+
+@login_required
+def revision_list(request):
+    """The plan's 策定 and 変更, each with how much it changed (the changes are on each revision's page)."""
+    plan = selectors.plan_get(fiscal_year=_requested_year(request))
+    revisions = [
+        (revision, selectors.revision_area_counts(revision.changes))
+        for revision in selectors.plan_revision_list(plan=plan)
+    ]
+    return render(
+        request,
+        "measures/revisions.html",
+        {"plan": plan, "revisions": revisions, "areas": selectors.AREAS},
+    )
+
+
+@login_required
+def revision_detail(request, pk: int):
+    """What one revision changed, side by side: 変更前 (the plan as it stood) and 変更後 (this revision)."""
+    revision = selectors.plan_revision_get(pk=pk)
+    rows = selectors.revision_change_rows(revision.changes)
+    groups = [(area, [r for r in rows if r.area == area]) for area in selectors.AREAS]
+    revisions = selectors.plan_revision_list(plan=revision.plan)
+    index = next(i for i, r in enumerate(revisions) if r.pk == revision.pk)
+    return render(
+        request,
+        "measures/revision.html",
+        {
+            "revision": revision,
+            "plan": revision.plan,
+            "groups": [(area, area_rows) for area, area_rows in groups if area_rows],
+            "counts": selectors.revision_area_counts(revision.changes),
+            "change_count": len(rows),
+            "previous": revisions[index - 1] if index > 0 else None,
+        },
+    )

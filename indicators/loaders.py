@@ -69,9 +69,10 @@ def indicator_rows_apply(
     departments = {d.code: d for d in Department.objects.all()}
     measures = list(Measure.objects.filter(plan=plan).values_list("pk", "text"))
     by_order = dict(Measure.objects.filter(plan=plan).values_list("order", "pk"))
-    latest = {}
+    latest, latest_date = {}, {}
     for revision in TargetRevision.objects.filter(indicator__plan=plan).order_by("effective_date", "pk"):
         latest[revision.indicator_id] = tuple(getattr(revision, f) for f in TargetRevision.TRACKED)
+        latest_date[revision.indicator_id] = revision.effective_date
     by_code = {}
     new_revisions = []
     for row in rows:
@@ -112,10 +113,14 @@ def indicator_rows_apply(
         seen = indicator.pk in latest
         if latest.get(indicator.pk) != values:
             revision = change_revision if seen else first_revision
+            effective = revision.date if revision else plan.fiscal_year.start_date
+            # A text dated before a target already recorded (a year opened with start_year and set by a 管理者
+            # before the plan was published) takes over from that target: it never slips in before it.
+            effective = max(effective, latest_date.get(indicator.pk, effective))
             new_revisions.append(
                 TargetRevision(
                     indicator=indicator,
-                    effective_date=revision.date if revision else plan.fiscal_year.start_date,
+                    effective_date=effective,
                     source=(
                         TargetRevision.Source.AMENDED
                         if revision and revision.kind == PlanRevision.Kind.AMENDED

@@ -80,7 +80,12 @@ def indicator_changes(*, plan: PlanDocument, rows: list[dict]) -> list[dict]:
             )
             continue
         fields = {}
-        for name in TARGET_FIELDS + WORDING_FIELDS:
+        # The plan's full wording (「名前：目標」) changes with the name or the target; it is listed only when
+        # it changed in some other way, so one changed target reads as one change.
+        names = TARGET_FIELDS + WORDING_FIELDS
+        if old.name != row["name"] or old.target_text != row["target_text"]:
+            names = tuple(n for n in names if n != "text")
+        for name in names:
             before, after = plain(getattr(old, name)), plain(_row_value(row, name))
             if name in ("kind", "comparison"):
                 before = plain(getattr(old, f"get_{name}_display")())

@@ -105,9 +105,15 @@ def _benchmark(text: str, match: re.Match) -> TargetSpec:
 
 
 def _unreadable(text: str, *, name: str | None = None) -> TargetSpec:
+    # 「名前：何か」: keep the name apart from the target the way it is written, so that the indicator is still
+    # recognised by its name (across years) and the unreadable target shows as published.
+    head, sep, tail = text.rpartition("：")
+    if not sep:
+        head, sep, tail = text.rpartition(":")
     return TargetSpec(
-        name=name or text,
+        name=name or (head.strip() if sep and head.strip() else text),
         text=text,
+        target_text=tail.strip() if sep else "",
         kind="count",
         comparison="none",
         needs_review=True,

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
-from indicators import selectors
+from indicators import selectors, target_selectors
 from indicators.filters import IndicatorFilter
 from indicators.tables import IndicatorTable
 from measures import selectors as plan_selectors
@@ -35,6 +35,7 @@ def indicator_detail(request, pk: int):
         {
             "indicator": indicator,
             "actuals_visible": actuals_visible,
+            "target_history": target_selectors.target_history(indicator=indicator),
             # 1.200 → 「1.2」: the multiplier as the plan words it (２割以上).
             "multiplier": f"{multiplier.normalize():f}" if multiplier is not None else "",
         },

@@ -30,7 +30,8 @@ from pathlib import Path
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 CHAPTER_RE = re.compile(r"^(X|IX|VIII|VII|VI|V|IV|III|II|I)\.\s*(\S.*)$")
-SECTION_RE = re.compile(r"^(\d+)\.\s+(\S.*)$")
+# 「1. 項目」, or 「１．項目」 without the space (a wrapped 「1.05%…」 is not a section: a digit follows the dot).
+SECTION_RE = re.compile(r"^(\d+)\.(?:\s+|(?=[^\d\s]))(\S.*)$")
 HEADING1_RE = re.compile(r"^([（(][0-9０-９]+[）)])\s*(\S.*)$")
 HEADING2_RE = re.compile(r"^([①-⑳])\s*(\S.*)$")
 BULLET_RE = re.compile(r"^(\s*)(?:-\s*)?・\s*(.*)$")

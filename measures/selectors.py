@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.http import Http404
 
-from measures.models import Chapter, Heading, Measure, PlanDocument, Section
+from measures.models import Chapter, Heading, Measure, PlanDocument, PlanRevision, Section
 
 
 @dataclass
@@ -117,3 +117,86 @@ def plan_outline(*, plan: PlanDocument, indicators, chapter_number: int | None =
         numeric_target_count=sum(1 for i in indicators if i.category == i.Category.MAIN),
         reference_count=sum(1 for i in indicators if i.category == i.Category.REFERENCE),
     )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Revisions (策定・変更) and what each changed
+
+
+@dataclass(frozen=True)
+class RevisionChangeRow:
+    """One line of a revision's changes, as the revision page, the workbook and `load_plan --dry-run` show it:
+    what area of the plan, what kind of change, of what, which field, 変更前 and 変更後."""
+
+    area: str  # 指標 / 施策 / 章・項目・見出し / 予算表
+    change: str  # 目標の変更 / 文言の変更 / 追加 / 削除 / …
+    subject: str
+    field: str
+    old: str | None
+    new: str | None
+
+
+CHANGE_LABELS = {"added": "追加", "removed": "削除", "reworded": "文言の変更"}
+AREAS = ("指標", "施策", "章・項目・見出し", "予算表")
+
+
+def revision_change_rows(changes: dict) -> list[RevisionChangeRow]:
+    """Flatten a PlanRevision's `changes` into rows: indicators first, then measures, structure, budget cells.
+
+    A changed indicator gives one row per changed field (目標値 1000 → 1200, 目標の表記 …)."""
+    rows = []
+    for c in changes.get("indicators", []):
+        subject = f"{c['code']} {c['name']}"
+        if c["change"] == "added":
+            rows.append(
+                RevisionChangeRow("指標", "追加", subject, "目標の表記", None, c["new"]["target_text"])
+            )
+        elif c["change"] == "removed":
+            rows.append(
+                RevisionChangeRow("指標", "削除", subject, "目標の表記", c["old"]["target_text"], None)
+            )
+        else:
+            change = {
+                (True, False): "目標の変更",
+                (False, True): "文言の変更",
+                (True, True): "目標と文言の変更",
+            }.get((bool(c.get("target_changed")), bool(c.get("reworded"))), "変更")
+            if set(c["fields"]) == {"目標の表記"}:
+                change = "目標の表記の変更"  # the same value written differently (全角・半角 and the like)
+            for field_label, (old, new) in c["fields"].items():
+                rows.append(RevisionChangeRow("指標", change, subject, field_label, old, new))
+    for c in changes.get("measures", []):
+        rows.append(RevisionChangeRow("施策", CHANGE_LABELS[c["change"]], c["place"], "", c["old"], c["new"]))
+    for c in changes.get("structure", []):
+        change = "追加" if c["old"] is None else "削除" if c["new"] is None else "名称の変更"
+        rows.append(
+            RevisionChangeRow("章・項目・見出し", change, f"{c['what']} {c['place']}", "", c["old"], c["new"])
+        )
+    for c in changes.get("budget_cells", []):
+        change = "追加" if c["old"] is None else "削除" if c["new"] is None else "金額の変更"
+        subject = f"{c['table']} {c['row']}" + (f" × {c['column']}" if c["column"] else "")
+        rows.append(RevisionChangeRow("予算表", change, subject, "", c["old"], c["new"]))
+    return rows
+
+
+def plan_revision_list(*, plan: PlanDocument) -> list[PlanRevision]:
+    """The plan's 策定 and 変更 in date order (one query)."""
+    return list(PlanRevision.objects.filter(plan=plan).order_by("date", "pk"))
+
+
+def plan_revision_get(*, pk: int) -> PlanRevision:
+    """A revision with its plan and year, or 404."""
+    revision = PlanRevision.objects.select_related("plan__fiscal_year").filter(pk=pk).first()
+    if revision is None:
+        raise Http404("改訂が見つかりません。")
+    return revision
+
+
+def revision_area_counts(changes: dict) -> dict[str, int]:
+    """How many changes each area of the plan has (指標 counts indicators, not fields)."""
+    return {
+        "指標": len(changes.get("indicators", [])),
+        "施策": len(changes.get("measures", [])),
+        "章・項目・見出し": len(changes.get("structure", [])),
+        "予算表": len(changes.get("budget_cells", [])),
+    }

@@ -17,6 +17,7 @@ from budgets.sheets.accounts import write_budget_sheets
 from budgets.sheets.execution import write_execution
 from budgets.sheets.reconciliation import write_reconciliation
 from indicators import progress
+from indicators.revision_sheet import write_revisions
 from indicators.selectors import actual_last_approved_quarter
 from indicators.sheets import write_indicators
 from measures.models import FiscalYear, PlanDocument
@@ -77,6 +78,7 @@ def workbook_write(*, ctx: ExportContext, output: BinaryIO | str) -> dict[str, i
     executions = write_execution(wb, ctx)
     reconciliation = write_reconciliation(wb, ctx, grids)
     history = write_history(wb, ctx)
+    revisions = write_revisions(wb, ctx)
     wb.properties.title = f"{ctx.plan.title} 監査用データ"
     wb.properties.creator = ctx.exported_by
     package_save(wb, output, [history])
@@ -85,6 +87,7 @@ def workbook_write(*, ctx: ExportContext, output: BinaryIO | str) -> dict[str, i
         "予算執行": executions,
         "端数差異": reconciliation,
         "変更履歴": history.written,
+        "計画の改訂": revisions,
     }
 
 

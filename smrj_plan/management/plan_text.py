@@ -32,6 +32,7 @@ from measures.loaders import FIXTURE_DIR, load_departments, read_fixture, struct
 from measures.models import Department, PlanDocument, PlanRevision
 from measures.revisions import measure_changes, structure_changes
 from measures.seed_parser import PlanText, SeedFormatError, plan_measures, plan_structure, read_plan_text
+from measures.selectors import revision_change_rows
 
 # The largest text accepted: a 年度計画 is about 100 KB; anything far larger is not one.
 MAX_TEXT_BYTES = 5 * 1024 * 1024
@@ -331,19 +332,9 @@ def plan_text_report(load: PlanLoad) -> list[str]:
 
 
 def changes_report(changes: dict) -> list[str]:
-    """The changes as text lines (the dry-run report)."""
+    """The changes as text lines (the dry-run report), row for row what the revision page shows."""
     out = [f"■ 変更点（{changes_count(changes)}件）"]
-    labels = {"added": "追加", "removed": "削除", "changed": "変更", "reworded": "文言の変更"}
-    for c in changes.get("indicators", []):
-        detail = "、".join(f"{k}: {v[0] or '—'} → {v[1] or '—'}" for k, v in c["fields"].items())
-        out.append(f"  指標 {c['code']} {labels[c['change']]}: {c['name']} {detail}".rstrip())
-    for c in changes.get("measures", []):
-        text = c["new"] if c["change"] == "added" else c["old"]
-        out.append(f"  施策 {labels[c['change']]} {c['place']}: {text[:60]}")
-    for c in changes.get("structure", []):
-        out.append(f"  {c['what']} {c['place']}: {c['old'] or '—'} → {c['new'] or '—'}")
-    for c in changes.get("budget_cells", []):
-        out.append(
-            f"  予算 {c['table']} {c['row']} × {c['column']}: {c['old'] or '（なし）'} → {c['new'] or '（なし）'}"
-        )
+    for row in revision_change_rows(changes):
+        field_ = f" {row.field}" if row.field else ""
+        out.append(f"  {row.area} {row.change} {row.subject}{field_}: {row.old or '—'} → {row.new or '—'}")
     return out
