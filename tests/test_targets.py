@@ -163,3 +163,56 @@ def test_the_targets_page_of_another_year_and_a_missing_one(manager_client):
     html = manager_client.get(reverse("indicators:targets"), {"year": "2025"}).content.decode()
     assert "令和7年度（2025年度）" in html and "要確認 <strong>24</strong>件" in html
     assert manager_client.get(reverse("indicators:targets"), {"year": "2027"}).status_code == 404
+
+
+def test_the_target_form_survives_hostile_input(manager):
+    """Random and malicious values in every field: never a 500, and a refused submission saves nothing."""
+    from django.db import transaction
+    from django.test import Client
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.test_hostile_input import HOSTILE_SAMPLES
+
+    hostile = st.one_of(st.sampled_from(HOSTILE_SAMPLES), st.text(max_size=30))
+    indicator = Indicator.objects.get(code="4-10")
+    client = Client()
+    client.force_login(manager)
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(
+        kind=st.one_of(hostile, st.sampled_from(Indicator.Kind.values)),
+        target=hostile,
+        unit=hostile,
+        comparison=st.one_of(hostile, st.sampled_from(Indicator.Comparison.values)),
+        multiplier=hostile,
+        reason=hostile,
+    )
+    def run(kind, target, unit, comparison, multiplier, reason):
+        with transaction.atomic():
+            before = TargetRevision.objects.count()
+            response = client.post(
+                reverse("indicators:target_edit", args=[indicator.pk]),
+                {
+                    "kind": kind,
+                    "target": target,
+                    "unit": unit,
+                    "comparison": comparison,
+                    "benchmark_multiplier": multiplier,
+                    "target_text": target,
+                    "reason": reason,
+                },
+            )
+            assert response.status_code < 500
+            saved = TargetRevision.objects.count() - before
+            assert saved == (1 if response.status_code == 302 else 0)
+            if saved:
+                stored = Indicator.objects.get(pk=indicator.pk)
+                assert stored.kind == kind and not stored.needs_review
+                assert "\x00" not in stored.unit + stored.target_text
+            transaction.set_rollback(True)
+
+    run()
+    for path in ("/plan/revisions/", "/indicators/targets/"):
+        for value in ("２０２４", "99999", "-1", "2024\x00", "<script>", "1e9999"):
+            assert client.get(path, {"year": value}).status_code in (200, 400, 404)
