@@ -1,7 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from budgets import models
+from smrj_plan.admin import WorkflowRecordAdmin
 
 
 @admin.register(models.Account)
@@ -35,7 +35,7 @@ class BudgetCellAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.BudgetExecution)
-class BudgetExecutionAdmin(SimpleHistoryAdmin):
+class BudgetExecutionAdmin(WorkflowRecordAdmin):
     list_display = ["row", "column", "quarter", "amount", "state", "version"]
     list_filter = ["quarter", "state", "row__table__account"]
     list_select_related = ["row", "column"]

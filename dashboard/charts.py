@@ -5,12 +5,18 @@ that the template writes into a `<script type="application/json">` data island (
 hands it to Plotly.newPlot. Views never assemble plot data. Figures are Decimals everywhere else; they become
 floats only here, at the JSON boundary, because that is what a chart axis reads.
 
+plotly.js draws a subset of HTML in every text it shows (titles, tick labels, legend names, hover labels):
+`<a href>` becomes a clickable link, `<b>` and `<br>` take effect. Names typed in the admin (indicator codes,
+units, 勘定 and 業務 names) therefore go through `label()` before they enter a figure, so they are drawn as the
+characters typed and never as markup.
+
 plotly.js itself is the copy shipped inside the plotly Python package, served at
 `static/vendor/plotly.min.js` by `PlotlyJsFinder` (no CDN, no copy in the repository, works offline).
 """
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,6 +38,12 @@ COLOR_FORECAST = "#b45309"
 COLOR_BENCHMARK = "#6b7280"
 
 X_QUARTERS = [QUARTER_LABELS[q] for q in range(1, QUARTERS_PER_YEAR + 1)]
+
+
+def label(text) -> str:
+    """A user-derived string for a figure: < > & escaped, which plotly shows as the characters themselves.
+    (Quotes need nothing: plotly only reads markup between < and >.)"""
+    return html.escape("" if text is None else str(text), quote=False)
 
 
 def _num(value: Decimal | None) -> float | None:
@@ -177,7 +189,7 @@ def _count_chart(progress, with_unapproved, target, unit) -> dict:
             }
         )
     data += _forecast_line(progress, points[-1] if points else None, "年度末見込み（予測）")
-    return {"data": data, "layout": _layout("四半期実績と累計", unit or "実績")}
+    return {"data": data, "layout": _layout("四半期実績と累計", label(unit) or "実績")}
 
 
 def _ratio_chart(progress, with_unapproved, target) -> dict:
@@ -226,7 +238,7 @@ def pillar_status_chart(*, pillars) -> dict:
         Status.NO_DATA: "#9ca3af",
         Status.UNDETERMINABLE: "#6b7280",
     }
-    names = [f"柱{p.section.number}" for p in pillars]
+    names = [label(f"柱{p.section.number}") for p in pillars]
     data = [
         {
             "type": "bar",
@@ -249,7 +261,7 @@ def budget_execution_chart(*, segments, account_name: str) -> dict:
         {
             "type": "scatter",
             "mode": "lines+markers",
-            "name": seg.label,
+            "name": label(seg.label),
             "x": X_QUARTERS,
             "y": [_num(r) for r in seg.cumulative_rates],
             "meta": "segment",
@@ -257,7 +269,7 @@ def budget_execution_chart(*, segments, account_name: str) -> dict:
         for seg in segments
         if seg.budget
     ]
-    layout = _layout(f"{account_name} 累計執行率（承認済み）", "%", height=400)
+    layout = _layout(f"{label(account_name)} 累計執行率（承認済み）", "%", height=400)
     return {"data": data, "layout": layout}
 
 
@@ -308,7 +320,7 @@ class PlotlyJsFinder(BaseFinder):
 def pillar_rate_chart(*, rows) -> dict:
     """A pillar page's bars: each rated indicator's 達成率 and its forecast's (from `indicator_progress_list`)."""
     rated = [r for r in rows if r.progress.is_rated]
-    codes = [r.indicator.code for r in rated]
+    codes = [label(r.indicator.code) for r in rated]
     data = [
         {
             "type": "bar",

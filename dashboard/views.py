@@ -27,6 +27,8 @@ from indicators.progress import SUMMARY_STATUSES
 from measures.models import FiscalYear
 from measures.periods import QUARTER_CHOICES
 from smrj_plan import roles
+from smrj_plan.numbers import parse_int
+from smrj_plan.text_limits import USER_TEXT_MAX_LENGTH, form_error_messages
 
 QUARTER_FIELD_CHOICES = [("", "最新の承認済み四半期")] + [(str(q), label) for q, label in QUARTER_CHOICES]
 
@@ -52,6 +54,8 @@ class FinalRatingForm(forms.Form):
         label="理由",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=USER_TEXT_MAX_LENGTH,
+        error_messages=form_error_messages("評定の理由"),
         help_text="すべての評定に理由を記録します。Sは質的に顕著な成果である理由が必要です。",
     )
 
@@ -61,8 +65,8 @@ def _int_param(request, name: str, allowed=None) -> int | None:
     if not raw:
         return None
     try:
-        value = int(raw)
-    except ValueError:
+        value = parse_int(raw, min_value=0, max_value=9999)
+    except ValidationError:
         raise Http404("指定が正しくありません。") from None
     if allowed is not None and value not in allowed:
         raise Http404("指定が正しくありません。")
@@ -207,7 +211,10 @@ def final_rating(request, pk: int):
         else:
             messages.success(request, f"最終評定を「{form.cleaned_data['grade']}」に設定しました。")
     else:
-        messages.error(request, "評定はS・A・B・C・Dから選んでください。")
+        for message in form.errors.get("reason", []):
+            messages.error(request, message)
+        if "grade" in form.errors:
+            messages.error(request, "評定はS・A・B・C・Dから選んでください。")
     return redirect("dashboard:indicator", pk=pk)
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from indicators import models
+from smrj_plan.admin import WorkflowRecordAdmin
 
 
 @admin.register(models.Indicator)
@@ -14,7 +14,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Actual)
-class ActualAdmin(SimpleHistoryAdmin):
+class ActualAdmin(WorkflowRecordAdmin):
     list_display = [
         "indicator",
         "fiscal_year",
@@ -30,5 +30,5 @@ class ActualAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.FinalRating)
-class FinalRatingAdmin(SimpleHistoryAdmin):
+class FinalRatingAdmin(WorkflowRecordAdmin):
     list_display = ["indicator", "fiscal_year", "grade", "set_by", "set_at"]

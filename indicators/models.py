@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from measures.models import Department, FiscalYear, Measure, PlanDocument, PlanRevision, Section
 from measures.periods import QUARTER_CHOICES
+from smrj_plan.text_limits import PLAN_TEXT_MAX_LENGTH, limited_text_field
 from smrj_plan.workflow import ReviewedEntry
 
 
@@ -60,7 +61,7 @@ class Indicator(models.Model):
     category = models.CharField("区分", max_length=10, choices=Category.choices, default=Category.MAIN)
     kind = models.CharField("種類", max_length=20, choices=Kind.choices)
     name = models.CharField("指標名", max_length=300)
-    text = models.TextField("計画の記載（原文）")
+    text = limited_text_field("計画の記載（原文）", limit=PLAN_TEXT_MAX_LENGTH)
     target = models.DecimalField("目標値", max_digits=14, decimal_places=2, null=True, blank=True)
     target_text = models.CharField(
         "目標の表記", max_length=100, blank=True, help_text="計画の表記のまま（例: １，０００社以上）"
@@ -88,11 +89,11 @@ class Indicator(models.Model):
     measures = models.ManyToManyField(
         Measure, blank=True, related_name="indicators", verbose_name="関連する施策"
     )
-    note = models.TextField("注記", blank=True)
+    note = limited_text_field("注記", limit=PLAN_TEXT_MAX_LENGTH, blank=True)
     # Set when the loader could not read the target from the text (or a new year was opened without one):
     # the row is stored as read and waits for a 管理者 to confirm it on /indicators/targets/.
     needs_review = models.BooleanField("要確認", default=False)
-    review_note = models.TextField("確認すること", blank=True)
+    review_note = limited_text_field("確認すること", limit=PLAN_TEXT_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["plan", "order"]
@@ -153,7 +154,7 @@ class TargetRevision(models.Model):
     benchmark_multiplier = models.DecimalField(
         "基準比の倍率", max_digits=6, decimal_places=3, null=True, blank=True
     )
-    reason = models.TextField("理由", blank=True)
+    reason = limited_text_field("理由", blank=True)
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -211,7 +212,7 @@ class Actual(ReviewedEntry):
         blank=True,
         help_text="実態調査の伸び率が0以下で基準比が計算できないときの手動判定",
     )
-    evidence = models.TextField("根拠資料（メモ・リンク）", blank=True)
+    evidence = limited_text_field("根拠資料（メモ・リンク）", message_label="根拠資料", blank=True)
     as_of = models.DateField(
         "基準日", null=True, blank=True, help_text="実績を集計した日または根拠資料の日付（年度内）"
     )
@@ -265,7 +266,7 @@ class FinalRating(models.Model):
         FiscalYear, on_delete=models.PROTECT, related_name="final_ratings", verbose_name="年度"
     )
     grade = models.CharField("評定", max_length=1, choices=Grade.choices)
-    reason = models.TextField("理由")
+    reason = limited_text_field("理由", message_label="評定の理由")
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="設定者"
     )

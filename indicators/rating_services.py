@@ -11,6 +11,7 @@ from django.db import transaction
 from indicators.models import FinalRating, Indicator
 from measures.models import FiscalYear
 from smrj_plan import roles
+from smrj_plan.text import require_visible_text
 
 
 def final_rating_set(
@@ -27,15 +28,16 @@ def final_rating_set(
         raise ValidationError("参考指標には評定を付けません。")
     if indicator.plan.fiscal_year_id != fiscal_year.pk:
         raise ValidationError("指標と年度が一致しません。")
-    reason = (reason or "").strip()
     if grade not in FinalRating.Grade.values:
         raise ValidationError({"grade": "評定はS・A・B・C・Dから選んでください。"})
-    if not reason:
+    try:
+        reason = require_visible_text(reason, field_label="評定の理由")
+    except ValidationError as exc:
         if grade == FinalRating.Grade.S:
             raise ValidationError(
                 {"reason": "評定Sには、質的に顕著な成果であると判断した理由の記入が必要です。"}
-            )
-        raise ValidationError({"reason": "評定の理由を記入してください。"})
+            ) from None
+        raise ValidationError({"reason": exc.messages}) from None
     with transaction.atomic():
         rating = (
             FinalRating.objects.select_for_update()

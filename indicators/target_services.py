@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from indicators.models import Indicator, TargetRevision
 from smrj_plan import roles
+from smrj_plan.text_limits import USER_TEXT_MAX_LENGTH
 
 Kind = Indicator.Kind
 Comparison = Indicator.Comparison
@@ -19,6 +20,7 @@ Comparison = Indicator.Comparison
 NUMERIC_KINDS = {Kind.COUNT, Kind.RATIO, Kind.EXACT}
 NO_TARGET_KINDS = {Kind.MILESTONE, Kind.COUNT_NO_TARGET, Kind.BASELINE}
 MAX_PERCENT = Decimal("100")
+TARGET_TEXT_MAX_LENGTH = Indicator._meta.get_field("target_text").max_length
 
 
 def target_text_default(*, kind: str, target: Decimal | None, unit: str, comparison: str) -> str:
@@ -91,6 +93,10 @@ def indicator_target_set(
     )
     if not reason:
         errors["reason"] = "目標を設定する理由を記入してください。"
+    elif len(reason) > USER_TEXT_MAX_LENGTH:
+        errors["reason"] = f"理由は{USER_TEXT_MAX_LENGTH:,}文字以内で入力してください。"
+    if len(target_text or "") > TARGET_TEXT_MAX_LENGTH:
+        errors["target_text"] = f"目標の表記は{TARGET_TEXT_MAX_LENGTH}文字以内で入力してください。"
     if errors:
         raise ValidationError(errors)
     if kind in NO_TARGET_KINDS:

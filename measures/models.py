@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from measures import periods
+from smrj_plan.text_limits import PLAN_TEXT_MAX_LENGTH, limited_text_field
 
 
 class FiscalYear(models.Model):
@@ -76,7 +77,7 @@ class PlanDocument(models.Model):
     )
     title = models.CharField("計画名", max_length=100)
     organization = models.CharField("法人名", max_length=100)
-    preamble = models.TextField("前文", blank=True)
+    preamble = limited_text_field("前文", limit=PLAN_TEXT_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["fiscal_year__year"]
@@ -96,7 +97,7 @@ class PlanRevision(models.Model):
     )
     kind = models.CharField("区分", max_length=10, choices=Kind.choices)
     date = models.DateField("日付")
-    note = models.TextField("改訂の説明", blank=True)
+    note = limited_text_field("改訂の説明", blank=True)
     # What this revision changed against the plan as it stood before: targets, indicators, measures, headings
     # and budget cells, each with the old and the new value (measures.revisions builds it). Empty for 策定.
     changes = models.JSONField("変更点", default=dict, blank=True)
@@ -118,8 +119,8 @@ class Chapter(models.Model):
     )
     number = models.PositiveSmallIntegerField("章番号")
     numeral = models.CharField("章記号", max_length=5, help_text="I, II, … X")
-    title = models.TextField("章題")
-    intro = models.TextField("本文（箇条書き以外）", blank=True)
+    title = limited_text_field("章題", limit=PLAN_TEXT_MAX_LENGTH)
+    intro = limited_text_field("本文（箇条書き以外）", limit=PLAN_TEXT_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["plan", "number"]
@@ -136,7 +137,7 @@ class Section(models.Model):
     chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="sections", verbose_name="章")
     number = models.PositiveSmallIntegerField("番号")
     title = models.CharField("項目名", max_length=200)
-    intro = models.TextField("本文（箇条書き以外）", blank=True)
+    intro = limited_text_field("本文（箇条書き以外）", limit=PLAN_TEXT_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["chapter__number", "number"]
@@ -174,7 +175,7 @@ class Heading(models.Model):
     order = models.PositiveSmallIntegerField("順序")
     label = models.CharField("見出し記号", max_length=10, help_text="（１）、①など、計画の表記のまま")
     title = models.CharField("見出し", max_length=200)
-    intro = models.TextField("本文（箇条書き以外）", blank=True)
+    intro = limited_text_field("本文（箇条書き以外）", limit=PLAN_TEXT_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["section", "order"]
@@ -213,7 +214,7 @@ class Measure(models.Model):
         verbose_name="見出し",
     )
     order = models.PositiveIntegerField("計画内の順序")
-    text = models.TextField("本文")
+    text = limited_text_field("本文", limit=PLAN_TEXT_MAX_LENGTH)
     is_sub_item = models.BooleanField("下位の箇条", default=False)
     source_line = models.PositiveIntegerField("原文の行", null=True, blank=True)
 

@@ -27,8 +27,11 @@ from reports.history_sheet import write_history
 from smrj_plan.xlsx import cells
 from smrj_plan.xlsx.context import ExportContext
 from smrj_plan.xlsx.streamed import package_save
+from smrj_plan.xlsx_text import safe_text
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Sheets with fixed titles; a 勘定 named like one of them gets 「(2)」 instead of taking its place.
+FIXED_SHEET_TITLES = ("表紙", "指標", "予算執行", "端数差異", "変更履歴", "計画の改訂")
 ROUNDING_RULE = (
     f"達成率・割合・執行率は{progress.PERCENT_QUANTUM}%単位で四捨五入（端数0.05%は切り上げ）。"
     "状況・評定の目安は四捨五入後の達成率で判定。"
@@ -74,13 +77,14 @@ def workbook_write(*, ctx: ExportContext, output: BinaryIO | str) -> dict[str, i
     write_cover(wb, ctx, rounding_rule=ROUNDING_RULE)
     write_indicators(wb, ctx)
     grids = budget_grid_list(fiscal_year=ctx.year)  # read once for the account sheets and the reconciliation
-    accounts = write_budget_sheets(wb, ctx, grids)
+    accounts = write_budget_sheets(wb, ctx, grids, taken=set(FIXED_SHEET_TITLES))
     executions = write_execution(wb, ctx)
     reconciliation = write_reconciliation(wb, ctx, grids)
     history = write_history(wb, ctx)
     revisions = write_revisions(wb, ctx)
-    wb.properties.title = f"{ctx.plan.title} 監査用データ"
-    wb.properties.creator = ctx.exported_by
+    # Document properties are XML too: the plan title and the user name are typed, so they are cleaned as well.
+    wb.properties.title = safe_text(f"{ctx.plan.title} 監査用データ")
+    wb.properties.creator = safe_text(ctx.exported_by)
     package_save(wb, output, [history])
     return {
         "勘定": len(accounts),

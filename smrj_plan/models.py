@@ -6,6 +6,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from measures.periods import QUARTER_CHOICES
+from smrj_plan.text_limits import limited_text_field
 
 
 class QuarterLock(models.Model):
@@ -16,7 +17,7 @@ class QuarterLock(models.Model):
     )
     quarter = models.PositiveSmallIntegerField("四半期", choices=QUARTER_CHOICES)
     is_locked = models.BooleanField("締め済み", default=True)
-    reason = models.TextField("理由", blank=True)
+    reason = limited_text_field("理由", message_label="締め・締め解除の理由", blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="操作者"
     )

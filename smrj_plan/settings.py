@@ -1,5 +1,6 @@
 """Settings for the SMRJ plan tracker, read from the environment (see README「設定」)."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -94,14 +95,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Lock an account/IP pair out for an hour after five failed logins.
+# Lock a username *from one client address* out for an hour after five failed logins: someone guessing from
+# one address cannot lock a manager out everywhere (README「ログインとアカウントの保護」).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "smrj_plan.login_security.client_ip_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_USERNAME_CALLABLE = "smrj_plan.login_security.axes_username"
+# Addresses (or networks) of the reverse proxies whose X-Forwarded-For names the client; from anyone else the
+# header is ignored. Keep it equal to GUNICORN_FORWARDED_ALLOW_IPS.
+TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", ["127.0.0.1", "::1"])
+try:
+    TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(item, strict=False) for item in TRUSTED_PROXY_IPS]
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_IPS must list IP addresses or networks, e.g. 127.0.0.1,10.0.0.0/24 ({exc})."
+    ) from exc
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -138,6 +150,10 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The history keeps each change's reason (差戻し・締め・評定の理由, up to 2,000 characters: smrj_plan/text_limits.py);
+# simple_history's default column is varchar(100), which PostgreSQL refuses for any longer reason.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

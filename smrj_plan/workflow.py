@@ -7,6 +7,8 @@
 from django.conf import settings
 from django.db import models
 
+from smrj_plan.text_limits import limited_text_field
+
 
 class EntryState(models.TextChoices):
     DRAFT = "draft", "下書き"
@@ -24,6 +26,7 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 EDITABLE_STATES = {EntryState.DRAFT, EntryState.RETURNED}
+TEXT_FIELDS = ("note", "review_comment")
 
 
 class ReviewedEntry(models.Model):
@@ -31,7 +34,7 @@ class ReviewedEntry(models.Model):
 
     state = models.CharField("状態", max_length=10, choices=EntryState.choices, default=EntryState.DRAFT)
     version = models.PositiveIntegerField("版", default=1, help_text="同時編集の検出に使う版番号")
-    note = models.TextField("備考", blank=True)
+    note = limited_text_field("備考", blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -59,10 +62,17 @@ class ReviewedEntry(models.Model):
         verbose_name="確認者",
     )
     reviewed_at = models.DateTimeField("確認日時", null=True, blank=True)
-    review_comment = models.TextField("差戻し・再開の理由", blank=True)
+    review_comment = limited_text_field("差戻し・再開の理由", blank=True)
 
     class Meta:
         abstract = True
+
+    def check_text_lengths(self) -> None:
+        """Run the length validators of the free-text fields (ValidationError with the Japanese message).
+
+        A workflow step saves without `full_clean` (nothing else the user typed changes), so the reason it
+        stores in `review_comment` is checked here."""
+        self.clean_fields(exclude=[f.name for f in self._meta.fields if f.name not in TEXT_FIELDS])
 
     @property
     def is_editable(self) -> bool:
@@ -85,12 +95,24 @@ def state_label(state: str) -> str:
     return EntryState(state).label
 
 
-def lock_entry(model, *, pk: int, expected_version: int | None):
+class MissingVersionError(ConcurrentEditError):
+    """A change that did not say which version it was made from: refused like a conflict, never applied unseen."""
+
+    def __init__(self, current):
+        super().__init__(current)
+        self.args = ("画面の版番号がないため変更していません。",)
+
+
+def lock_entry(model, *, pk: int, expected_version: int):
     """Fetch an entry for update inside the caller's transaction and check nobody changed it meanwhile.
 
-    `expected_version` is the version the user's form was built from; None skips the check (new entries)."""
+    `expected_version` is the version the user's page (or, for a batch, the row the caller has just saved or
+    read) was built from. It is required: there is no way to skip the check, so a newer value is never approved
+    or overwritten unseen. None raises MissingVersionError, a ConcurrentEditError carrying the stored entry."""
     entry = model.objects.select_for_update().get(pk=pk)
-    if expected_version is not None and entry.version != expected_version:
+    if expected_version is None:
+        raise MissingVersionError(current=entry)
+    if entry.version != expected_version:
         raise ConcurrentEditError(current=entry)
     return entry
 
@@ -98,10 +120,12 @@ def lock_entry(model, *, pk: int, expected_version: int | None):
 def transition(entry, *, to_state: str, user, reason: str = "", now=None) -> None:
     """Move an entry along the workflow and save it with a change reason for the history.
 
-    Checks only the state machine and the reason rule; callers check roles, departments and quarter locks,
-    and wrap the call in a transaction."""
+    Checks the state machine, the reason rule and four-eyes (nobody approves their own figure); callers check
+    roles, departments and quarter locks, and wrap the call in a transaction."""
     from django.core.exceptions import ValidationError
     from django.utils import timezone
+
+    from smrj_plan.text import require_visible_text
 
     now = now or timezone.now()
     if to_state not in TRANSITIONS.get(entry.state, set()):
@@ -109,8 +133,10 @@ def transition(entry, *, to_state: str, user, reason: str = "", now=None) -> Non
             f"「{state_label(entry.state)}」の値を「{state_label(to_state)}」にはできません。"
         )
     reopening = entry.state == EntryState.APPROVED and to_state == EntryState.DRAFT
-    if (to_state == EntryState.RETURNED or reopening) and not reason.strip():
-        raise ValidationError("差戻し・再開には理由の記入が必要です。")
+    if to_state == EntryState.RETURNED or reopening:
+        reason = require_visible_text(reason, field_label="差戻し・再開の理由")
+    if to_state == EntryState.APPROVED:
+        require_second_person(entry, user=user)
     if to_state == EntryState.SUBMITTED:
         entry.submitted_by, entry.submitted_at = user, now
     elif to_state in (EntryState.APPROVED, EntryState.RETURNED) or reopening:
@@ -125,4 +151,57 @@ def transition(entry, *, to_state: str, user, reason: str = "", now=None) -> Non
         EntryState.SUBMITTED: "提出",
         EntryState.APPROVED: "承認",
     }.get(to_state, state_label(to_state))
+    entry.check_text_lengths()
     entry.save()
+
+
+# The columns the workflow itself writes; every other column of a reviewed entry is part of the figure.
+_WORKFLOW_COLUMNS = {
+    "id",
+    "state",
+    "version",
+    "updated_by",
+    "updated_at",
+    "submitted_by",
+    "submitted_at",
+    "reviewed_by",
+    "reviewed_at",
+    "review_comment",
+}
+
+
+def figure_authors_since_approval(entry) -> set:
+    """Ids of the users who entered or changed the entry's figure since it was last approved (ever, if never).
+
+    Read from the entry's history, newest first: a row whose figure columns differ from the row before it was
+    written by someone who changed the figure; the walk stops at the last approved row, whose values someone
+    else already checked. Workflow-only rows (提出, 差戻し, 再開) change no figure and name nobody."""
+    columns = [f.attname for f in entry._meta.concrete_fields if f.name not in _WORKFLOW_COLUMNS]
+    rows = entry.history.order_by("-history_date", "-history_id").values("state", "history_user_id", *columns)
+    authors, newer = set(), None
+    for row in rows.iterator():
+        if newer is not None and any(newer[c] != row[c] for c in columns):
+            authors.add(newer["history_user_id"])
+        if row["state"] == EntryState.APPROVED:
+            break
+        newer = row
+    else:
+        if newer is not None:
+            authors.add(newer["history_user_id"])  # the row that created the entry
+    return authors
+
+
+def require_second_person(entry, *, user) -> None:
+    """Four-eyes: nobody approves a figure they submitted or entered, whatever groups they hold.
+
+    One account can hold both 担当者 and 管理者; the check is on the person, not the role."""
+    from django.core.exceptions import ValidationError
+
+    if entry.submitted_by_id == user.pk:
+        raise ValidationError(
+            "自分が提出した値は承認できません（別の管理者が承認してください）。", code="own_submission"
+        )
+    if user.pk in figure_authors_since_approval(entry):
+        raise ValidationError(
+            "自分が入力・変更した値は承認できません（別の管理者が承認してください）。", code="own_figure"
+        )

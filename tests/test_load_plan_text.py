@@ -267,3 +267,20 @@ def test_text_options_need_each_other():
         call_command("load_plan", year=2024, verbosity=0)
     with pytest.raises(CommandError, match="開けません"):
         call_command("load_plan", text="/nonexistent/plan.txt", year=2024, verbosity=0)
+
+
+def test_values_too_long_or_too_large_for_their_columns_are_refused_with_their_place(tmp_path):
+    text = SEED.read_text(encoding="utf-8")
+    text = text.replace("：１，０００社以上", "：１２３４５６７８９０１２３４社以上")
+    text = text.replace("- ・拠点への研修受講者数：800人以上", "- ・" + "長" * 301 + "：800人以上")
+    text = text.replace("運営費交付金\t102,976", "運営費交付金\t102,976,000,000,000,000")
+    path = tmp_path / "big.txt"
+    path.write_text(text, encoding="utf-8")
+    before = plan_rows()
+    with pytest.raises(CommandError) as info:
+        call_command("load_plan", text=str(path), year=2024, date="2025-03-31", verbosity=0)
+    message = str(info.value)
+    assert "36行目の指標: 目標値「12345678901234」は桁数が多すぎます（整数12桁・小数2桁まで）。" in message
+    assert "175行目の指標: 指標名が300文字を超えています（301文字）。" in message
+    assert "495行目の表「運営費交付金」: 金額（百万円）「102976000000000000」は桁数が多すぎます" in message
+    assert plan_rows() == before

@@ -1,17 +1,32 @@
 """Login hardening: lockout after repeated failures, strong passwords, logout everywhere on a password change,
 and the admin for システム管理者 only."""
 
+import ipaddress
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY, get_user_model
-from django.test import Client
+from django.core.management import call_command
+from django.test import Client, RequestFactory
 from django.urls import reverse
+
+from smrj_plan.login_security import client_ip_address
 
 LOCKED_OUT_TEXT = "ログインを一時停止しています"
 
 
-def _login(client, username, password):
-    return client.post(reverse("login"), {"username": username, "password": password})
+def _login(client, username, password, **headers):
+    return client.post(reverse("login"), {"username": username, "password": password}, **headers)
+
+
+# What the reverse proxy on this host (deploy/nginx-smrj-plan.conf) sends: it connects from 127.0.0.1 and
+# overwrites X-Forwarded-For with the client's address.
+def _via_proxy(client_address):
+    return {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": client_address}
 
 
 def _is_logged_in(client) -> bool:
@@ -176,3 +191,129 @@ def test_a_username_longer_than_any_account_is_refused_without_an_error(staff_us
     assert attempt.username == ("tanto" + "x" * 10_000)[:150]
     # The real account is untouched by the lockout of the long name.
     assert _login(Client(), "tanto", "pw-tanto").status_code == 302
+
+
+# ------------------------------------------------------------------------------ lockout by user and address
+
+
+def test_an_attacker_from_one_address_does_not_lock_the_manager_out_elsewhere(manager):
+    """Five wrong passwords for kanri from 203.0.113.10 lock that pair; kanri at 198.51.100.20 still logs in."""
+    attacker = Client()
+    for attempt in range(1, 5):
+        assert _login(attacker, "kanri", f"wrong-{attempt}", **_via_proxy("203.0.113.10")).status_code == 200
+    fifth = _login(attacker, "kanri", "wrong-5", **_via_proxy("203.0.113.10"))
+    assert fifth.status_code == 429
+    assert "この接続元からこのアカウントへのログインを1時間停止しました" in fifth.content.decode()
+
+    office = Client()
+    response = _login(office, "kanri", "pw-kanri", **_via_proxy("198.51.100.20"))
+    assert response.status_code == 302
+    assert _is_logged_in(office)
+
+    # The attacker's address stays locked, even with the right password.
+    again = Client()
+    assert _login(again, "kanri", "pw-kanri", **_via_proxy("203.0.113.10")).status_code == 429
+    assert not _is_logged_in(again)
+    assert list(AccessAttempt.objects.values_list("username", "ip_address", "failures_since_start")) == [
+        ("kanri", "203.0.113.10", 6)  # the refused right password counts as an attempt too
+    ]
+
+
+def test_the_lock_is_per_pair_for_direct_connections_too(staff_user, manager):
+    for username in ("tanto", "kanri"):
+        for attempt in range(5):
+            _login(Client(), username, f"wrong-{attempt}", REMOTE_ADDR="192.0.2.1")
+        assert _login(Client(), username, f"pw-{username}", REMOTE_ADDR="192.0.2.1").status_code == 429
+        assert _login(Client(), username, f"pw-{username}", REMOTE_ADDR="192.0.2.2").status_code == 302
+
+
+def test_a_client_that_is_not_the_proxy_cannot_choose_its_address(manager):
+    """Sent straight to the app, X-Forwarded-For is the client's own claim: it is ignored."""
+    for attempt in range(5):
+        _login(
+            Client(),
+            "kanri",
+            f"wrong-{attempt}",
+            REMOTE_ADDR="192.0.2.66",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt + 1}",
+        )
+    refused = _login(
+        Client(), "kanri", "pw-kanri", REMOTE_ADDR="192.0.2.66", HTTP_X_FORWARDED_FOR="198.51.100.9"
+    )
+    assert refused.status_code == 429
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["192.0.2.66"]
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        ({"REMOTE_ADDR": "192.0.2.7"}, "192.0.2.7"),
+        ({"REMOTE_ADDR": "192.0.2.7", "HTTP_X_FORWARDED_FOR": "203.0.113.1"}, "192.0.2.7"),
+        ({"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.1"}, "203.0.113.1"),
+        ({"REMOTE_ADDR": "::1", "HTTP_X_FORWARDED_FOR": "2001:db8:0:0::1"}, "2001:db8::1"),
+        # A proxy that appends: the client's own claim (left) is not believed, the proxy's entry (right) is.
+        ({"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "10.9.9.9, 203.0.113.1"}, "203.0.113.1"),
+        ({"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.1, 127.0.0.1"}, "203.0.113.1"),
+        # Malformed, empty or absurdly long headers: the proxy's own address.
+        ({"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "not-an-address"}, "127.0.0.1"),
+        ({"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": ""}, "127.0.0.1"),
+        ({"REMOTE_ADDR": "127.0.0.1"}, "127.0.0.1"),
+        ({"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.1," * 500}, "127.0.0.1"),
+        ({"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "1.2.3.4:5678"}, "127.0.0.1"),
+        # gunicorn on a Unix socket: no address, only the local proxy can connect.
+        ({"REMOTE_ADDR": "", "HTTP_X_FORWARDED_FOR": "203.0.113.1"}, "203.0.113.1"),
+        ({"REMOTE_ADDR": ""}, None),
+    ],
+)
+def test_the_client_address_rule(meta, expected):
+    request = RequestFactory().get("/")
+    request.META.update(meta)
+    assert client_ip_address(request) == expected
+
+
+def test_a_proxy_on_another_host_is_trusted_when_listed(settings):
+    settings.TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network("10.0.0.0/24")]
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.1")
+    assert client_ip_address(request) == "203.0.113.1"
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.1")
+    assert client_ip_address(request) == "127.0.0.1"  # no longer a trusted proxy
+
+
+def test_a_malformed_trusted_proxy_list_stops_the_start():
+    env = dict(
+        os.environ, DJANGO_SETTINGS_MODULE="smrj_plan.settings", TRUSTED_PROXY_IPS="127.0.0.1,proxy.local"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode != 0
+    assert "TRUSTED_PROXY_IPS must list IP addresses or networks" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [("axes_reset_username", ["kanri"]), ("axes_reset_ip_username", ["203.0.113.10", "kanri"])],
+)
+def test_the_documented_unlock_commands_lift_the_lock(manager, staff_user, capsys, command, args):
+    for username in ("kanri", "tanto"):
+        for attempt in range(5):
+            _login(Client(), username, f"wrong-{attempt}", **_via_proxy("203.0.113.10"))
+    assert _login(Client(), "kanri", "pw-kanri", **_via_proxy("203.0.113.10")).status_code == 429
+
+    call_command(command, *args)
+
+    assert "1 attempts removed." in capsys.readouterr().out
+    assert _login(Client(), "kanri", "pw-kanri", **_via_proxy("203.0.113.10")).status_code == 302
+    # Only kanri was unlocked.
+    assert _login(Client(), "tanto", "pw-tanto", **_via_proxy("203.0.113.10")).status_code == 429
+
+
+def test_a_request_without_any_address_is_still_counted_and_locked(manager):
+    for attempt in range(4):
+        assert _login(Client(), "kanri", f"wrong-{attempt}", REMOTE_ADDR="").status_code == 200
+    assert _login(Client(), "kanri", "wrong-5", REMOTE_ADDR="").status_code == 429
+    assert _login(Client(), "kanri", "pw-kanri", REMOTE_ADDR="192.0.2.2").status_code == 302

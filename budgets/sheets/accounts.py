@@ -13,6 +13,7 @@ from openpyxl.worksheet.pagebreak import Break
 from budgets.selectors import BudgetGrid, HeaderCell
 from smrj_plan.xlsx import cells
 from smrj_plan.xlsx.context import ExportContext
+from smrj_plan.xlsx_text import sheet_title
 
 LABEL_WIDTH = 34
 AMOUNT_WIDTH = 13
@@ -41,23 +42,27 @@ def _header_layout(grid: BudgetGrid) -> list[list[tuple[int, HeaderCell]]]:
     return placed
 
 
-def write_budget_sheets(wb, ctx: ExportContext, grids: list[BudgetGrid]) -> list[str]:
-    """Write one sheet per 勘定 from `budget_grid_list` output; returns the sheet names in order."""
+def write_budget_sheets(wb, ctx: ExportContext, grids: list[BudgetGrid], *, taken: set[str]) -> list[str]:
+    """Write one sheet per 勘定 from `budget_grid_list` output; returns the sheet titles in order.
+
+    A 勘定 name is typed in the admin, so its sheet title goes through `sheet_title` (forbidden characters
+    replaced, 31 characters, unique among `taken`: the workbook's fixed sheets and the 勘定 before it)."""
     grids_by_account: dict[str, list[BudgetGrid]] = {}
     for grid in grids:
         grids_by_account.setdefault(grid.account_name, []).append(grid)
-    names = []
+    titles = []
     for account_name, grids in grids_by_account.items():
-        _write_account(wb, ctx, account_name, grids)
-        names.append(account_name)
-    return names
+        title = sheet_title(account_name, taken=taken, fallback="勘定")
+        _write_account(wb, ctx, account_name, grids, title=title)
+        titles.append(title)
+    return titles
 
 
-def _write_account(wb, ctx: ExportContext, account_name: str, grids: list[BudgetGrid]) -> None:
+def _write_account(wb, ctx: ExportContext, account_name: str, grids: list[BudgetGrid], *, title: str) -> None:
     width = max(len(g.columns) for g in grids) + 1
     ws = cells.titled_sheet(
         wb,
-        account_name[:31],
+        title,
         widths=[LABEL_WIDTH] + [AMOUNT_WIDTH] * (width - 1),
         freeze="B3",
         title_rows="1:2",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from budgets import seed_tables
 from budgets.loaders import budgets_apply
+from budgets.models import BudgetCell, BudgetColumn, BudgetRow, BudgetTable
 from budgets.revisions import budget_changes, grids_from_data
 from budgets.selectors import grid_reconciliation
 from budgets.templatetags.budget_format import format_million
@@ -29,7 +31,7 @@ from indicators.plan_text import IndicatorBuild, build_indicator_rows, curation_
 from indicators.revisions import indicator_changes
 from measures import periods
 from measures.loaders import FIXTURE_DIR, load_departments, read_fixture, structure_apply
-from measures.models import Department, PlanDocument, PlanRevision
+from measures.models import Chapter, Department, Heading, Measure, PlanDocument, PlanRevision, Section
 from measures.revisions import measure_changes, structure_changes
 from measures.seed_parser import PlanText, SeedFormatError, plan_measures, plan_structure, read_plan_text
 from measures.selectors import revision_change_rows
@@ -140,9 +142,76 @@ def plan_text_read(*, path: Path, year: int) -> PlanLoad:
         compared_with=compared_with,
         errors=errors,
     )
-    if existing is not None and not errors:
+    load.errors += _size_errors(load)
+    if existing is not None and not load.errors:
         load.changes = plan_changes(load)
     return load
+
+
+def _too_long(model, name: str, value, where: str) -> list[str]:
+    field_ = model._meta.get_field(name)
+    if value and field_.max_length and len(value) > field_.max_length:
+        return [
+            f"{where}: {field_.verbose_name}が{field_.max_length:,}文字を超えています（{len(value):,}文字）。"
+        ]
+    return []
+
+
+def _too_large(model, name: str, value, where: str) -> list[str]:
+    """A number the column cannot hold (DecimalField digits), reported instead of failing at the database."""
+    if value in (None, ""):
+        return []
+    field_ = model._meta.get_field(name)
+    number = Decimal(str(value))
+    whole = field_.max_digits - field_.decimal_places
+    exponent = number.as_tuple().exponent
+    if abs(number) >= Decimal(10) ** whole or (
+        isinstance(exponent, int) and -exponent > field_.decimal_places
+    ):
+        return [
+            f"{where}: {field_.verbose_name}「{value}」は桁数が多すぎます（整数{whole}桁・小数{field_.decimal_places}桁まで）。"
+        ]
+    return []
+
+
+def _size_errors(load: PlanLoad) -> list[str]:
+    """Every value longer or larger than its column allows: the load is refused with the place named, rather
+    than cut short or failing half-way in the database."""
+    errors = _too_long(PlanDocument, "title", load.structure["title"], "表題")
+    errors += _too_long(PlanDocument, "organization", load.structure["organization"], "法人名")
+    errors += _too_long(PlanDocument, "preamble", load.text_data["preamble"], "前文")
+    for ch in load.text_data["chapters"]:
+        where = f"{ch['numeral']}章"
+        errors += _too_long(Chapter, "title", ch["title"], where) + _too_long(
+            Chapter, "intro", ch["intro"], where
+        )
+        for sec in ch["sections"]:
+            where = f"{ch['numeral']}-{sec['number']}"
+            errors += _too_long(Section, "title", sec["title"], where)
+            errors += _too_long(Section, "intro", sec["intro"], where)
+            for h in sec["headings"]:
+                errors += _too_long(Heading, "label", h["label"], f"{where} {h['label']}")
+                errors += _too_long(Heading, "title", h["title"], f"{where} {h['label']}")
+                errors += _too_long(Heading, "intro", h["intro"], f"{where} {h['label']}")
+    for m in load.text_data["measures"]:
+        errors += _too_long(Measure, "text", m["text"], f"{m['source_line']}行目の施策")
+    for row in load.indicators.rows:
+        where = f"{row['source_line']}行目の指標"
+        for name in ("code", "name", "text", "target_text", "unit", "note"):
+            errors += _too_long(Indicator, name, row[name], where)
+        errors += _too_large(Indicator, "target", row["target"], where)
+        errors += _too_large(Indicator, "benchmark_multiplier", row["benchmark_multiplier"], where)
+    for table in load.budgets["tables"]:
+        where = f"{table['source_line']}行目の表"
+        errors += _too_long(BudgetTable, "unit", table["unit"], where)
+        for col in table["columns"]:
+            errors += _too_long(BudgetColumn, "segment", col["segment"], where)
+            errors += _too_long(BudgetColumn, "ledger", col["ledger"], where)
+        for row in table["rows"]:
+            errors += _too_long(BudgetRow, "label", row["label"], where)
+            for amount in row["cells"].values():
+                errors += _too_large(BudgetCell, "amount", amount, f"{where}「{row['label']}」")
+    return errors
 
 
 def plan_changes(load: PlanLoad) -> dict:

@@ -1,5 +1,5 @@
 """Cell factories shared by every sheet: one font, the number formats, and the text writer that keeps user text
-from ever being read as a formula.
+from ever being read as a formula (through smrj_plan.xlsx_text, shared with the entry template).
 
 The workbook is written in openpyxl's write-only mode, so cells are created here (WriteOnlyCell) with their
 style and appended row by row; nothing of a sheet stays in memory once its rows are written."""
@@ -12,9 +12,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from smrj_plan.xlsx_text import needs_quote, safe_text
 
 FONT_NAME = "游ゴシック"
 # 百万円 amounts as published: 1,234 / △1,234 / a zero shows 「-」 only if it was published as 0 — see amount().
@@ -26,10 +27,8 @@ COUNT_FORMAT = "#,##0.##"
 PERCENT_FORMAT = '0.0"%"'  # values are stored as percentages (75.0 means 75.0 %), as the plan writes them
 RATE_FORMAT = '0.0"%"'
 DATETIME_FORMAT = "yyyy/mm/dd hh:mm:ss"
-
-# Characters that make Excel (or LibreOffice) treat a typed value as a formula or a DDE command,
-# plus the control characters OWASP lists for CSV/XLSX injection.
-_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
+# Excel's tallest row, in points; a taller one makes Excel report the file as damaged and repair it.
+MAX_ROW_HEIGHT = 409
 
 _thin = Side(style="thin", color="999999")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
@@ -58,23 +57,13 @@ def _cell(ws, value, key: tuple, build) -> WriteOnlyCell:
     return cell
 
 
-def printable(value: str) -> str:
-    """Control characters other than tab, CR and LF cannot be stored in an xlsx file at all; a user may still
-    have typed one, so it is written visibly as 「[U+0001]」 instead of failing the whole export."""
-    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"[U+{ord(m.group()):04X}]", value)
-
-
-def needs_quote(value: str) -> bool:
-    """True when Excel would read the text as something other than text (formula, DDE, control char)."""
-    return bool(value) and (value.startswith(_FORMULA_TRIGGERS) or ord(value[0]) < 32)
-
-
 def text(
     ws, value, *, bold=False, size=10, fill=None, indent=0, wrap=False, align=None, border=True, color=None
 ):
-    """A text cell. Any value starting with = + - @ or a control character is stored as a plain string with
-    the quotePrefix style, so Excel shows it literally and never evaluates it."""
-    value = printable("" if value is None else str(value))
+    """A text cell through `safe_text` (characters a file cannot hold shown as 「[U+0001]」, cut at 32,767). Any
+    value starting with = + - @ or a tab/CR/LF is stored as a plain string with the quotePrefix style, so Excel
+    shows it literally and never evaluates it."""
+    value = safe_text(value)
 
     def build(cell):
         cell.font = font(bold=bold, size=size, color=color)
@@ -102,11 +91,12 @@ def text(
 def plain(ws, value):
     """The fast path for long list sheets: a bare value takes the workbook's default style (the same Japanese
     font, no border), which costs a fraction of a styled cell. Text that could be read as a formula or that holds
-    a control character still goes through text() and gets its quotePrefix style; "" becomes an empty cell."""
+    a character a file cannot hold, or that is too long for a cell, still goes through text(); "" becomes an empty
+    cell."""
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        if needs_quote(value) or ILLEGAL_CHARACTERS_RE.search(value):
+        if needs_quote(value) or safe_text(value) != value:
             return text(ws, value, border=False)
         return value
     if isinstance(value, bool):
@@ -207,14 +197,15 @@ def lines_needed(value: str, width: float) -> int:
 
 
 def set_row_height(ws, row_number: int, lines: int) -> None:
-    """Must be called before the row is appended (write-only mode writes each row's attributes with it)."""
+    """Must be called before the row is appended (write-only mode writes each row's attributes with it). Capped
+    at Excel's maximum: the rest of a long 備考 is read in the formula bar instead of the file being "repaired"."""
     if lines > 1:
-        ws.row_dimensions[row_number].height = 14 * lines + 3
+        ws.row_dimensions[row_number].height = min(14 * lines + 3, MAX_ROW_HEIGHT)
 
 
 def titled_sheet(wb, name: str, *, widths: list[float], freeze: str, title_rows: str, title: str, note: str):
     """A new sheet opened the way every sheet of the workbook opens: widths, frozen panes, print setup, a bold
-    title in row 1 and an explanatory note in row 2."""
+    title in row 1 and an explanatory note in row 2. `name` must already be a valid title (`smrj_plan.xlsx_text.sheet_title` for names from data)."""
     ws = wb.create_sheet(name)
     set_widths(ws, widths)
     ws.freeze_panes = freeze

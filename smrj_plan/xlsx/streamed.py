@@ -7,8 +7,10 @@ written into that sheet's XML part as they come from the database: inline string
 a shared-string table, and constant memory whatever the length of the history.
 
 Cells written here follow the same rules as `cells`: numbers stay numbers, datetimes are Excel serials with
-the date format, and text that could be read as a formula (or holds a control character) is a string with the
-quotePrefix style."""
+the date format, and text goes through `smrj_plan.xlsx_text.safe_text` (characters XML cannot hold shown as
+「[U+FFFF]」, cut at 32,767 characters) and, when it could be read as a formula, is a string with the
+quotePrefix style. This sheet is written without openpyxl's own checks, so these rules are all that stand
+between a typed 備考 and a file no reader can open."""
 
 from __future__ import annotations
 
@@ -25,6 +27,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
 from smrj_plan.xlsx import cells
+from smrj_plan.xlsx_text import needs_quote, safe_text
+
+# Only short strings (names, labels, states) are worth caching: they repeat from row to row, while a long
+# reason rarely does and would keep its text alive in the cache.
+CACHED_TEXT_MAX_CHARS = 200
 
 
 class StreamedRows:
@@ -55,20 +62,20 @@ class StreamedRows:
             raise TypeError("booleans are written as their label")
         if isinstance(value, (int, Decimal)):
             return f'<c t="n"><v>{format(value, "f")}</v></c>'
-        value = cells.printable(str(value))
-        style = f' s="{self.quoted_style}"' if cells.needs_quote(value) else ""
+        value = safe_text(value)
+        style = f' s="{self.quoted_style}"' if needs_quote(value) else ""
         return f'<c t="inlineStr"{style}><is><t xml:space="preserve">{escape(value)}</t></is></c>'
 
     def xml_rows(self):
-        """The rows as XML. Names, labels and reasons repeat from row to row, so their XML is cached (the cache
-        is emptied when it grows, keeping memory flat)."""
+        """The rows as XML. Names, labels and states repeat from row to row, so the XML of short strings is cached
+        (the cache is emptied when it grows, keeping memory flat)."""
         cache: dict = {}
         cell = self._cell
         number = self.first_row
         for values in self.rows:
             parts = []
             for value in values:
-                if type(value) is str:
+                if type(value) is str and len(value) <= CACHED_TEXT_MAX_CHARS:
                     fragment = cache.get(value)
                     if fragment is None:
                         if len(cache) > 4096:
