@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from budgets import selectors, services
 from budgets.models import Account, BudgetTable
+from measures import selectors as plan_selectors
 from measures.models import FiscalYear
 from measures.periods import QUARTERS, quarter_label, quarter_long_label
 from smrj_plan import roles
@@ -22,9 +23,19 @@ from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState,
 
 
 def _fiscal_year() -> FiscalYear:
+    """The year whose 執行額 are entered: the latest year with published tables."""
     fiscal_year = FiscalYear.objects.filter(budget_tables__isnull=False).order_by("-year").first()
     if fiscal_year is None:
         raise Http404("予算表が読み込まれていません。")
+    return fiscal_year
+
+
+def _shown_year(request) -> FiscalYear:
+    """The year the read-only table pages show: the header's year (?year=, by default the latest open year).
+    A year opened by start_year has no tables until its text is loaded; its pages say so."""
+    fiscal_year = plan_selectors.fiscal_year_shown(request)
+    if fiscal_year is None:
+        raise Http404("計画が読み込まれていません。")
     return fiscal_year
 
 
@@ -37,7 +48,7 @@ def _kind(kind: str) -> str:
 @login_required
 def index(request):
     """Tables by plan kind × 勘定, the 予算計画 summary across 勘定 and the reconciliation counts."""
-    fiscal_year = _fiscal_year()
+    fiscal_year = _shown_year(request)
     tables = selectors.budget_table_list(fiscal_year=fiscal_year.year)
     accounts = list(Account.objects.filter(tables__fiscal_year=fiscal_year).distinct().order_by("order"))
     items = selectors.budget_reconciliation_list(fiscal_year=fiscal_year.year)
@@ -79,7 +90,7 @@ def index(request):
 @login_required
 def table(request, kind: str, account: str):
     """One table in its published layout; totals that do not add up are marked with their difference."""
-    fiscal_year = _fiscal_year()
+    fiscal_year = _shown_year(request)
     try:
         grid = selectors.budget_grid_get(fiscal_year=fiscal_year.year, kind=_kind(kind), account_code=account)
     except BudgetTable.DoesNotExist:
@@ -108,7 +119,7 @@ def table(request, kind: str, account: str):
 @login_required
 def reconciliation(request):
     """Every published total that is not the sum of its parts, per table (errors in red, 端数差異 in amber)."""
-    fiscal_year = _fiscal_year()
+    fiscal_year = _shown_year(request)
     items = selectors.budget_reconciliation_list(fiscal_year=fiscal_year.year)
     groups = []
     for table in selectors.budget_table_list(fiscal_year=fiscal_year.year):

@@ -12,7 +12,7 @@ def plan_overview(request):
     """The whole plan: dates, preamble, chapters I–X; chapter I by pillar with its indicators and targets.
 
     The plan is the published document: every signed-in role may read all of it."""
-    plan = selectors.plan_get()
+    plan = selectors.plan_shown(request)
     outline = selectors.plan_outline(plan=plan, indicators=plan_indicator_list(plan=plan))
     return render(request, "measures/overview.html", {"plan": plan, "outline": outline})
 
@@ -20,7 +20,7 @@ def plan_overview(request):
 @login_required
 def chapter_detail(request, number: int):
     """One chapter of the plan on its own page (404 for a chapter the plan does not have)."""
-    plan = selectors.plan_get()
+    plan = selectors.plan_shown(request)
     outline = selectors.plan_outline(
         plan=plan, indicators=plan_indicator_list(plan=plan), chapter_number=number
     )
@@ -31,16 +31,10 @@ def chapter_detail(request, number: int):
     )
 
 
-def _requested_year(request) -> int | None:
-    """?year=2025 (a Western fiscal year); anything else means the default year."""
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and len(value) == 4 else None
-
-
 @login_required
 def revision_list(request):
     """The plan's 策定 and 変更, each with how much it changed (the changes are on each revision's page)."""
-    plan = selectors.plan_get(fiscal_year=_requested_year(request))
+    plan = selectors.plan_shown(request)
     revisions = [
         (revision, selectors.revision_area_counts(revision.changes))
         for revision in selectors.plan_revision_list(plan=plan)

@@ -24,6 +24,7 @@ from dashboard.tables import IndicatorProgressTable, format_actual, format_forec
 from indicators import rating_services
 from indicators.models import FinalRating
 from indicators.progress import SUMMARY_STATUSES
+from measures import selectors as plan_selectors
 from measures.models import FiscalYear
 from measures.periods import QUARTER_CHOICES
 from smrj_plan import roles
@@ -88,8 +89,9 @@ def _fiscal_year_from(request, years: list[FiscalYear]) -> FiscalYear:
 @login_required
 def overview(request):
     """Per pillar the status counts, then every indicator as of the chosen quarter."""
-    years = dashboard_selectors.dashboard_fiscal_years()
-    fiscal_year = _fiscal_year_from(request, years)
+    # The header's year switcher reads the same list: one query for both.
+    fiscal_year = _fiscal_year_from(request, plan_selectors.fiscal_year_shown_list(request))
+    years = plan_selectors.fiscal_year_shown_list(request)
     form = OverviewFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     overview = dashboard_selectors.dashboard_overview(
@@ -223,8 +225,9 @@ def budget(request):
     """執行率 of one 勘定's 予算計画 by segment and quarter (approved amounts), with a chart."""
     if not (roles.can_read_all(request.user) or roles.is_staff_member(request.user)):
         raise PermissionDenied("予算執行を閲覧する権限がありません。")
-    years = dashboard_selectors.dashboard_fiscal_years()
-    fiscal_year = _fiscal_year_from(request, years)
+    # The header's year switcher reads the same list: one query for both.
+    fiscal_year = _fiscal_year_from(request, plan_selectors.fiscal_year_shown_list(request))
+    years = plan_selectors.fiscal_year_shown_list(request)
     accounts = list(
         Account.objects.filter(tables__fiscal_year=fiscal_year, tables__kind=BudgetTable.Kind.BUDGET)
         .distinct()

@@ -13,16 +13,11 @@ from measures import selectors as plan_selectors
 from smrj_plan import roles
 
 
-def _requested_year(request) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and len(value) == 4 else None
-
-
 @login_required
 def target_list(request):
     """The year's indicators and their targets; 要確認 first (a loader could not read them, or a new year)."""
     selectors.require_reader(request.user)
-    plan = plan_selectors.plan_get(fiscal_year=_requested_year(request))
+    plan = plan_selectors.plan_shown(request)
     indicators = list(target_selectors.target_review_list(plan=plan))
     return render(
         request,

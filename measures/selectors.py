@@ -6,9 +6,10 @@ whatever the number of chapters, headings, measures or indicators."""
 
 from dataclasses import dataclass, field
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 
-from measures.models import Chapter, Heading, Measure, PlanDocument, PlanRevision, Section
+from measures.models import Chapter, FiscalYear, Heading, Measure, PlanDocument, PlanRevision, Section
 
 
 @dataclass
@@ -200,3 +201,53 @@ def revision_area_counts(changes: dict) -> dict[str, int]:
         "章・項目・見出し": len(changes.get("structure", [])),
         "予算表": len(changes.get("budget_cells", [])),
     }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Which year a page shows
+
+
+def plan_year_list() -> list[FiscalYear]:
+    """The years that have a plan (opened by `load_plan` or `start_year`), latest first (one query)."""
+    return list(FiscalYear.objects.filter(plan__isnull=False).select_related("plan").order_by("-year"))
+
+
+def fiscal_year_shown(request) -> FiscalYear | None:
+    """The year a page shows: ?year=2025 if that year has a plan, else the latest open year (the latest year
+    that has a plan). A year without a plan is a 404; anything that is not a year is ignored. Worked out once
+    per request, so the page's figures and the year switcher in the header always agree."""
+    cached = getattr(request, "_fiscal_year_shown", False)
+    if cached is not False:
+        return cached
+    years = getattr(request, "_plan_years", None)
+    if years is None:
+        years = request._plan_years = plan_year_list()
+    requested = request.GET.get("year", "")
+    shown = years[0] if years else None
+    if requested.isascii() and requested.isdigit() and len(requested) == 4:
+        shown = next((fy for fy in years if fy.year == int(requested)), None)
+        if shown is None:
+            raise Http404("その年度の計画はありません。")
+    request._fiscal_year_shown = shown
+    return shown
+
+
+def plan_shown(request) -> PlanDocument:
+    """The plan of the year the page shows, with its revisions (two queries: the years, the revisions); 404
+    when no plan is loaded or ?year= names a year without one."""
+    shown = fiscal_year_shown(request)
+    if shown is None:
+        raise Http404("計画が読み込まれていません。")
+    plan = shown.plan
+    plan.fiscal_year = shown
+    prefetch_related_objects([plan], "revisions")
+    return plan
+
+
+def fiscal_year_shown_list(request) -> list[FiscalYear]:
+    """The years with a plan, latest first, read once per request (with `fiscal_year_shown`)."""
+    try:
+        fiscal_year_shown(request)
+    except Http404:
+        pass
+    return request._plan_years

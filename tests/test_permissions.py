@@ -56,6 +56,7 @@ EXPECTED = {
     "indicators:list": R(200, 200, 200, 200),
     "indicators:detail": R(200, 200, 200, 200),
     "indicators:targets": R(403, 403, 200, 200),
+    "indicators:mid_term": R(200, 200, 200, 200),
     "indicators:target_edit": R(403, 403, 200, 403),
     "measures:revisions": R(200, 200, 200, 200),
     "measures:revision": R(200, 200, 200, 200),
