@@ -22,9 +22,12 @@ from smrj_plan.numbers import parse_int, parse_version
 from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState, MissingVersionError
 
 
-def _fiscal_year() -> FiscalYear:
-    """The year whose 執行額 are entered: the latest year with published tables."""
-    fiscal_year = FiscalYear.objects.filter(budget_tables__isnull=False).order_by("-year").first()
+def _fiscal_year(request) -> FiscalYear:
+    """The year whose 執行額 are entered: the latest year with published tables (from the years with a plan,
+    read once per request and shared with the header's year switcher)."""
+    fiscal_year = next(
+        (fy for fy in plan_selectors.fiscal_year_shown_list(request) if fy.budget_table_count), None
+    )
     if fiscal_year is None:
         raise Http404("予算表が読み込まれていません。")
     return fiscal_year
@@ -178,7 +181,7 @@ def _version(text: str | None) -> int | None:
 def execution(request, account: str):
     """予算額 | 執行額 Q1–Q4 | 累計 | 差額 | 執行率 | 備考 for one 勘定, with the entry form of a quarter for the
     担当者 and the review actions for the 管理者."""
-    fiscal_year = _fiscal_year()
+    fiscal_year = _fiscal_year(request)
     account_obj = _account(account)
     try:
         summary = selectors.budget_execution_summary(
@@ -225,6 +228,7 @@ def execution(request, account: str):
         "budgets/execution.html",
         {
             "fiscal_year": fiscal_year,
+            "shown_year": fiscal_year,  # the header says which year the amounts are for
             "account": account_obj,
             "accounts": Account.objects.filter(tables__kind=BudgetTable.Kind.BUDGET)
             .distinct()
@@ -247,7 +251,7 @@ def execution(request, account: str):
 @require_POST
 def execution_save(request, account: str, quarter: int):
     """Save (or save and submit) a quarter's amounts for the 担当者's lines: all lines or none."""
-    fiscal_year = _fiscal_year()
+    fiscal_year = _fiscal_year(request)
     _account(account)
     if quarter not in QUARTERS:
         raise Http404("四半期は1〜4です。")

@@ -121,9 +121,18 @@ def _unreadable(text: str, *, name: str | None = None) -> TargetSpec:
     )
 
 
+# An item longer than this is not an indicator as the plans write them (the longest is about 150 characters);
+# it is not matched against the patterns at all, so a hostile text cannot make the matching slow.
+MAX_ITEM_LENGTH = 1000
+
+
 def classify_target(text: str, *, reference: bool = False, sub: bool = False) -> TargetSpec:
     """The TargetSpec for one item's text (joined across wrapped lines, as published)."""
     text = text.strip()
+    if len(text) > MAX_ITEM_LENGTH:
+        spec = TargetSpec(name=text[:100], text=text, kind="count", comparison="none", needs_review=True)
+        spec.review_note = f"指標の文が長すぎます（{len(text):,}文字）。本文を確認してください。"
+        return spec
     if sub:
         m = _SUB_RE.match(text)
         inner = m.group("inner").strip() if m else text

@@ -74,16 +74,24 @@ def _new_measures(plan_data: dict, text_data: dict) -> list[dict]:
     ]
 
 
+# Beyond this many old × new measures in one replaced stretch, they are listed as removed and added without
+# looking for rewordings: comparing every pair would cost too much for a text rewritten wholesale.
+MAX_PAIRS = 2500
+
+
 def _pair_replaced(old: list[dict], new: list[dict]) -> list[dict]:
     """Within a replaced stretch, pair each old text with the closest new one (reworded) if close enough."""
-    pairs = sorted(
-        (
-            (difflib.SequenceMatcher(None, o["text"], n["text"]).ratio(), i, j)
-            for i, o in enumerate(old)
-            for j, n in enumerate(new)
-        ),
-        reverse=True,
-    )
+    pairs = []
+    if len(old) * len(new) <= MAX_PAIRS:
+        for i, o in enumerate(old):
+            for j, n in enumerate(new):
+                matcher = difflib.SequenceMatcher(None, o["text"], n["text"])
+                if (
+                    matcher.real_quick_ratio() >= REWORDED_SIMILARITY
+                    and matcher.quick_ratio() >= REWORDED_SIMILARITY
+                ):
+                    pairs.append((matcher.ratio(), i, j))
+    pairs.sort(reverse=True)
     paired_old, paired_new, changes = set(), set(), []
     for score, i, j in pairs:
         if score < REWORDED_SIMILARITY or i in paired_old or j in paired_new:

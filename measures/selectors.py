@@ -6,7 +6,7 @@ whatever the number of chapters, headings, measures or indicators."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, prefetch_related_objects
 from django.http import Http404
 
 from measures.models import Chapter, FiscalYear, Heading, Measure, PlanDocument, PlanRevision, Section
@@ -209,7 +209,13 @@ def revision_area_counts(changes: dict) -> dict[str, int]:
 
 def plan_year_list() -> list[FiscalYear]:
     """The years that have a plan (opened by `load_plan` or `start_year`), latest first (one query)."""
-    return list(FiscalYear.objects.filter(plan__isnull=False).select_related("plan").order_by("-year"))
+    # budget_table_count: whether the year's tables are loaded (a year opened by start_year has none yet).
+    return list(
+        FiscalYear.objects.filter(plan__isnull=False)
+        .select_related("plan")
+        .annotate(budget_table_count=Count("budget_tables"))
+        .order_by("-year")
+    )
 
 
 def fiscal_year_shown(request) -> FiscalYear | None:

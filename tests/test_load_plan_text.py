@@ -284,3 +284,29 @@ def test_values_too_long_or_too_large_for_their_columns_are_refused_with_their_p
     assert "175行目の指標: 指標名が300文字を超えています（301文字）。" in message
     assert "495行目の表「運営費交付金」: 金額（百万円）「102976000000000000」は桁数が多すぎます" in message
     assert plan_rows() == before
+
+
+def test_the_work_is_bounded_before_it_is_done(tmp_path):
+    text = SEED.read_text(encoding="utf-8")
+    many = text.replace(
+        "- ・当該制度の活用を図るため、金融機関を中心に周知を行う。\n", "- ・周知を行う。\n" * 3001
+    )
+    path = tmp_path / "many.txt"
+    path.write_text(many, encoding="utf-8")
+    with pytest.raises(CommandError, match="施策が多すぎます（3,199件、上限3,000件）"):
+        call_command("load_plan", text=str(path), year=2024, dry_run=True, verbosity=0)
+
+    long_item = text.replace("- ・拠点への研修受講者数：800人以上", "- ・" + "研修" * 600 + "：800人以上")
+    path.write_text(long_item, encoding="utf-8")
+    from indicators.target_text import classify_target
+    from measures.seed_parser import read_plan_text
+
+    item = next(i for i in read_plan_text(long_item).indicators if i.text.startswith("研修研修"))
+    spec = classify_target(item.text)
+    assert spec.needs_review and spec.target is None
+    assert spec.review_note == "指標の文が長すぎます（1,206文字）。本文を確認してください。"
+
+    too_big = tmp_path / "big.txt"
+    too_big.write_bytes(b"a" * (5 * 1024 * 1024 + 1))
+    with pytest.raises(CommandError, match="計画本文が大きすぎます"):
+        call_command("load_plan", text=str(too_big), year=2024, verbosity=0)

@@ -168,7 +168,9 @@ def test_the_reports_page_offers_the_latest_open_year_first(two_years, auditor_c
     assert html.index('value="2025"') < html.index('value="2024"')
 
 
-def test_the_mid_term_page_costs_the_same_queries_with_one_year_or_two(manager_client, django_assert_num_queries):
+def test_the_mid_term_page_costs_the_same_queries_with_one_year_or_two(
+    manager_client, django_assert_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -177,7 +179,9 @@ def test_the_mid_term_page_costs_the_same_queries_with_one_year_or_two(manager_c
     call_command("load_plan", text=str(DATA / "r7_plan.txt"), year=2025, verbosity=0)
     fy = FiscalYear.objects.get(year=2025)
     for indicator in Indicator.objects.filter(plan__fiscal_year=fy, kind="count"):
-        Actual.objects.create(indicator=indicator, fiscal_year=fy, quarter=1, state="approved", value=Decimal("5"))
+        Actual.objects.create(
+            indicator=indicator, fiscal_year=fy, quarter=1, state="approved", value=Decimal("5")
+        )
     with django_assert_num_queries(len(one_year.captured_queries)):
         html = manager_client.get(reverse("indicators:mid_term")).content.decode()
     assert "25,000社" in html

@@ -38,6 +38,9 @@ from measures.selectors import revision_change_rows
 
 # The largest text accepted: a 年度計画 is about 100 KB; anything far larger is not one.
 MAX_TEXT_BYTES = 5 * 1024 * 1024
+MAX_MEASURES = 3000
+MAX_INDICATORS = 500
+MAX_TABLES = 100
 
 
 class PlanTextError(ValueError):
@@ -91,6 +94,16 @@ def plan_text_read(*, path: Path, year: int) -> PlanLoad:
         raise PlanTextError(f"計画本文を読めません: {exc}") from exc
 
     errors = []
+    # Far above any published plan (199 measures, 28 indicators, 18 tables): a text beyond these is refused
+    # before the comparisons, whose cost grows with the counts.
+    for what, count, limit in (
+        ("施策", len(parsed.measures), MAX_MEASURES),
+        ("指標", len(parsed.indicators), MAX_INDICATORS),
+    ):
+        if count > limit:
+            raise PlanTextError(
+                f"{what}が多すぎます（{count:,}件、上限{limit:,}件）。年度計画の本文か確認してください。"
+            )
     if year not in periods.MID_TERM_YEARS:
         errors.append(f"--year {year}: 年度は{periods.mid_term_label()}の中で指定してください。")
     if parsed.fiscal_year is None:
@@ -106,6 +119,8 @@ def plan_text_read(*, path: Path, year: int) -> PlanLoad:
             errors.append(f"{item.line}行目: 項目（「1.」など）の外にある指標は読み込めません: {item.text}")
 
     tables = seed_tables.read_budget_tables(parsed.tail)
+    if len(tables.tables) > MAX_TABLES:
+        raise PlanTextError(f"予算表が多すぎます（{len(tables.tables):,}表、上限{MAX_TABLES}表）。")
     errors += [f"{n}行目「{text_}」: {why}" for n, text_, why in tables.errors]
     if tables.tables and tables.fiscal_year != year:
         errors.append(f"予算表は{tables.fiscal_year}年度のものです（--year {year} と食い違います）。")
