@@ -304,7 +304,7 @@ def test_the_work_is_bounded_before_it_is_done(tmp_path):
     item = next(i for i in read_plan_text(long_item).indicators if i.text.startswith("研修研修"))
     spec = classify_target(item.text)
     assert spec.needs_review and spec.target is None
-    assert spec.review_note == "指標の文が長すぎます（1,206文字）。本文を確認してください。"
+    assert spec.review_note == "指標の文が長すぎます（1,207文字）。本文を確認してください。"
 
     too_big = tmp_path / "big.txt"
     too_big.write_bytes(b"a" * (5 * 1024 * 1024 + 1))
