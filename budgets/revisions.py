@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from budgets.models import BudgetColumn, BudgetTable
 from budgets.selectors import BudgetGrid, GridCell, GridColumn, GridRow, budget_grid_list
-from budgets.templatetags.budget_format import format_million
+from smrj_plan import formatting
 
 KIND_LABELS = dict(BudgetTable.Kind.choices)
 
@@ -36,7 +36,7 @@ def _row_labels(rows: list[tuple[int, str, int | None]]) -> dict[int, str]:
 
 
 def _shown(amount) -> str:
-    return format_million(amount)
+    return formatting.million(amount)
 
 
 def _stored_cells(fiscal_year: int) -> dict[tuple[str, str], dict[tuple[str, str], str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from indicators.models import TargetRevision
 from measures.periods import wareki_date
 from measures.selectors import plan_revision_list, revision_change_rows
+from smrj_plan import formatting
 from smrj_plan.xlsx import cells
 from smrj_plan.xlsx.context import ExportContext
 
@@ -54,7 +55,7 @@ def revision_sheet_rows(ctx: ExportContext) -> list[list]:
         previous[target.indicator_id] = target
         if target.source != TargetRevision.Source.MANAGER:
             continue
-        who = target.set_by.get_full_name() or target.set_by.username if target.set_by else ""
+        who = formatting.person_name(target.set_by) if target.set_by else ""
         rows.append(
             [
                 target.get_source_display(),

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from indicators.models import Indicator
 from measures.models import PlanDocument
+from smrj_plan import formatting
 
 # Fields whose change is a change of the target (the rest of a row is its wording or its place).
 TARGET_FIELDS = (
@@ -37,13 +38,14 @@ FIELD_LABELS = {
 
 
 def plain(value) -> str | None:
-    """A value as the changes record it: Decimals without trailing zeros, booleans as はい/いいえ."""
+    """A value as the changes record it: numbers as every page writes them (「1,000」, 「1.2」), booleans as
+    はい/いいえ."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
         return "はい" if value else "いいえ"
     if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
+        return formatting.number(value)
     return str(value)
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.models import Indicator, TargetRevision
-from smrj_plan import roles
+from smrj_plan import formatting, roles
 from smrj_plan.text_limits import USER_TEXT_MAX_LENGTH
 
 Kind = Indicator.Kind
@@ -27,7 +27,7 @@ def target_text_default(*, kind: str, target: Decimal | None, unit: str, compari
     """「1,100社以上」, 「70%以上」, 「300件」: the target written the way the plans write it."""
     if target is None:
         return ""
-    number = f"{target.normalize():,f}"
+    number = formatting.number(target)
     suffix = {Comparison.AT_LEAST: "以上", Comparison.AT_MOST: "以下"}.get(comparison, "")
     return f"{number}{unit}{suffix}"
 

@@ -8,7 +8,7 @@ from indicators.filters import IndicatorFilter
 from indicators.tables import IndicatorTable
 from measures import selectors as plan_selectors
 from measures.periods import mid_term_label
-from smrj_plan import roles
+from smrj_plan import formatting, roles
 
 
 @login_required
@@ -56,6 +56,6 @@ def indicator_detail(request, pk: int):
             "year_links": [(fy, url, fy.pk == indicator.plan.fiscal_year_id) for fy, url in year_links],
             "target_history": target_selectors.target_history(indicator=indicator),
             # 1.200 → 「1.2」: the multiplier as the plan words it (２割以上).
-            "multiplier": f"{multiplier.normalize():f}" if multiplier is not None else "",
+            "multiplier": formatting.number(multiplier) if multiplier is not None else "",
         },
     )

@@ -242,7 +242,8 @@ def test_workbook_cuts_a_40000_character_reason_with_a_marker(manager, fiscal_ye
     wb = load_workbook(io.BytesIO(export_bytes()))
     indicators = wb["指標"]
     r = next(c.row for c in indicators["A"] if c.value == "1-1")
-    rating_reason = indicators.cell(row=r, column=16).value
+    reason_column = [c.value for c in indicators[3]].index("評定の理由") + 1
+    rating_reason = indicators.cell(row=r, column=reason_column).value
     assert len(rating_reason) == CELL_MAX_CHARS and rating_reason.endswith(MARKER_40000)
     assert rating_reason.startswith("理" * 30_000)
     # The row grows for the long text but stays within Excel's 409 points.
@@ -269,7 +270,8 @@ def test_workbook_cuts_a_40000_character_reason_with_a_marker(manager, fiscal_ye
         ("\x00\x0b\x0c", "[U+0000][U+000B][U+000C]"),
         ("lone \ud800 surrogate", "lone [U+D800] surrogate"),
         ("plane end \U0001fffe", "plane end [U+1FFFE]"),
-        ("tab\tand\nnewline\r", "tab\tand\nnewline\r"),
+        ("tab\tand\nnewline\r", "tab\tand\nnewline\n"),  # line ends written as LF
+        ("crlf\r\nline", "crlf\nline"),
         ("ふつうの備考😀", "ふつうの備考😀"),
         (None, ""),
         (Decimal("1.50"), "1.50"),

@@ -24,7 +24,6 @@ from budgets.loaders import budgets_apply
 from budgets.models import BudgetCell, BudgetColumn, BudgetRow, BudgetTable
 from budgets.revisions import budget_changes, grids_from_data
 from budgets.selectors import grid_reconciliation
-from budgets.templatetags.budget_format import format_million
 from indicators.loaders import indicator_rows_apply
 from indicators.models import Indicator
 from indicators.plan_text import IndicatorBuild, build_indicator_rows, curation_read, known_indicator_list
@@ -35,6 +34,7 @@ from measures.models import Chapter, Department, Heading, Measure, PlanDocument,
 from measures.revisions import measure_changes, structure_changes
 from measures.seed_parser import PlanText, SeedFormatError, plan_measures, plan_structure, read_plan_text
 from measures.selectors import revision_change_rows
+from smrj_plan import formatting
 
 # The largest text accepted: a 年度計画 is about 100 KB; anything far larger is not one.
 MAX_TEXT_BYTES = 5 * 1024 * 1024
@@ -316,9 +316,9 @@ def plan_text_apply(
 
 def _target_line(row: dict) -> str:
     kind = dict(Indicator.Kind.choices)[row["kind"]]
-    value = "—" if row["target"] is None else f"{row['target']}{row['unit']}"
+    value = formatting.count(row["target"], row["unit"])
     if row["benchmark_multiplier"]:
-        value = f"基準×{row['benchmark_multiplier']}"
+        value = f"基準×{formatting.multiplier(row['benchmark_multiplier'])}"
     comparison = dict(Indicator.Comparison.choices)[row["comparison"]]
     text = f"  {row['code']:<8} {row['name']}：{row['target_text'] or '（目標値なし）'} → {kind}、{value}、{comparison}"
     if row["is_effort_target"]:
@@ -380,7 +380,7 @@ def plan_text_report(load: PlanLoad) -> list[str]:
         labels = {r.order: r.label for r in grid.rows}
         totals = [
             f"{labels[r.parent_order] + ' ' if r.parent_order in labels and r.label == '計' else ''}{r.label} "
-            f"{format_million(r.cell(total_column.order).amount)}"
+            f"{formatting.million(r.cell(total_column.order).amount)}"
             for r in grid.rows
             if r.is_total and r.cell(total_column.order).present
         ]
@@ -396,8 +396,8 @@ def plan_text_report(load: PlanLoad) -> list[str]:
     for i in items:
         out.append(
             f"    [{i.severity_label}] {i.kind_label}（{i.account_name}） {i.row_label} × {i.column_label}"
-            f"（{i.check_label}）: 公表 {format_million(i.published)}、内訳の和 {format_million(i.computed)}、"
-            f"差 {format_million(i.difference)}"
+            f"（{i.check_label}）: 公表 {formatting.million(i.published)}、内訳の和 {formatting.million(i.computed)}、"
+            f"差 {formatting.million(i.difference)}"
         )
 
     out.append("")
