@@ -97,11 +97,11 @@ def test_the_indicator_changes_are_recorded_value_by_value():
     assert set(changes) == {"1-1", "2-3", "4-4", "4-9"}
     assert changes["1-1"]["change"] == "changed" and changes["1-1"]["target_changed"]
     assert changes["1-1"]["fields"] == {
-        "目標値": ["1000", "1200"],
+        "目標値": ["1,000", "1,200"],
         "目標の表記": ["１，０００社以上", "１，２００社以上"],
     }
     assert changes["4-9"]["fields"] == {
-        "目標値": ["60000", "62000"],
+        "目標値": ["60,000", "62,000"],
         "目標の表記": ["60,000者以上", "62,000者以上"],
     }
     assert changes["4-4"]["reworded"] and not changes["4-4"]["target_changed"]
@@ -260,7 +260,7 @@ def test_dry_run_of_a_revision_lists_the_changes_and_writes_nothing(capsys):
     assert "この年度の計画は読み込み済みです: 改訂として読み込みます。" in out
     assert "■ 変更点（22件）" in out  # 4 indicators, 3 measures, 15 budget cells
     assert (
-        "指標 目標の変更 1-1 ハンズオン支援における事前ヒアリングや調査を実施した事業者数（ハンズオン支援に至らない事業者も含む） 目標値: 1000 → 1200"
+        "指標 目標の変更 1-1 ハンズオン支援における事前ヒアリングや調査を実施した事業者数（ハンズオン支援に至らない事業者も含む） 目標値: 1,000 → 1,200"
         in out
     )
     assert "指標 追加 2-3 海外展開に関する相談件数 目標の表記: — → 2,000件以上" in out
@@ -270,7 +270,7 @@ def test_dry_run_of_a_revision_lists_the_changes_and_writes_nothing(capsys):
     )
     assert "予算表 金額の変更 予算計画（一般勘定） 収入 / 計 × 合計: 415,095 → 416,095" in out
     assert (
-        "2-3      海外展開に関する相談件数：2,000件以上 → 件数等（四半期合計）、2000件、以上  【要確認】"
+        "2-3      海外展開に関する相談件数：2,000件以上 → 件数等（四半期合計）、2,000件、以上  【要確認】"
         in out
     )
     assert Indicator.objects.get(code="1-1").target == Decimal("1000")
@@ -380,8 +380,8 @@ def test_the_workbook_lists_each_revision_and_each_target_set_by_a_manager(manag
         "目標の変更",
         "1-1 ハンズオン支援における事前ヒアリングや調査を実施した事業者数（ハンズオン支援に至らない事業者も含む）",
         "目標値",
-        "1000",
-        "1200",
+        "1,000",
+        "1,200",
         "補正予算の反映",
     )
     cell = next(r for r in rows if r[2] == "予算表" and r[4].endswith("運営費交付金 × 合計"))

@@ -120,7 +120,7 @@ def test_a_manager_sets_the_targets_then_the_published_text_takes_over(opened, m
     revision = PlanRevision.objects.get(plan=opened)
     assert (revision.kind, revision.date) == ("adopted", dt.date(2025, 3, 28))
     change = next(c for c in revision.changes["indicators"] if c["code"] == "1-1")
-    assert change["fields"]["目標値"] == ["1050", "1100"]
+    assert change["fields"]["目標値"] == ["1,050", "1,100"]
     tables = {c["table"] for c in revision.changes["budget_cells"]}
     assert len(tables) == 18 and "予算計画（一般勘定）" in tables
     assert BudgetCell.objects.filter(row__table__fiscal_year__year=2025).count() == 1276

@@ -318,7 +318,7 @@ def _target_line(row: dict) -> str:
     kind = dict(Indicator.Kind.choices)[row["kind"]]
     value = formatting.count(row["target"], row["unit"])
     if row["benchmark_multiplier"]:
-        value = f"基準×{formatting.multiplier(row['benchmark_multiplier'])}"
+        value = f"基準の{formatting.multiplier(row['benchmark_multiplier'])}"
     comparison = dict(Indicator.Comparison.choices)[row["comparison"]]
     text = f"  {row['code']:<8} {row['name']}：{row['target_text'] or '（目標値なし）'} → {kind}、{value}、{comparison}"
     if row["is_effort_target"]:

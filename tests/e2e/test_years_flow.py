@@ -68,8 +68,8 @@ def test_the_revision_page_shows_before_and_after_side_by_side(years_server, pag
     indicators = page.locator('table[data-area="指標"]')
     target = indicators.locator("tr", has_text="1-1 ハンズオン").filter(has_text="目標値")
     before, after = target.locator("td.before"), target.locator("td.after")
-    expect(before).to_have_text("1000")
-    expect(after).to_have_text("1200")
+    expect(before).to_have_text("1,000")
+    expect(after).to_have_text("1,200")
     # Side by side: the old and the new value on one line, the old one on the left.
     b, a = before.bounding_box(), after.bounding_box()
     assert abs(b["y"] - a["y"]) < 2 and b["x"] < a["x"]
