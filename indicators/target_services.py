@@ -200,3 +200,22 @@ def indicators_open_from(*, source_plan, plan, sections: dict, measures: dict) -
         )
     TargetRevision.objects.bulk_create(revisions)
     return len(copied), to_set
+
+
+def target_change_record(*, indicator: Indicator, user, reason: str) -> TargetRevision | None:
+    """Record the indicator's target as a new TargetRevision if it differs from the latest one (a change made
+    outside `indicator_target_set`, e.g. by a システム管理者 in the admin). Returns it, or None if unchanged."""
+    indicator.refresh_from_db(fields=list(TargetRevision.TRACKED))
+    values = {f: getattr(indicator, f) for f in TargetRevision.TRACKED}
+    last = indicator.target_revisions.order_by("-effective_date", "-pk").first()
+    if last is not None and all(getattr(last, f) == v for f, v in values.items()):
+        return None
+    today = timezone.localdate()
+    return TargetRevision.objects.create(
+        indicator=indicator,
+        effective_date=max(today, last.effective_date) if last else today,
+        source=TargetRevision.Source.MANAGER,
+        reason=reason,
+        set_by=user,
+        **values,
+    )

@@ -216,3 +216,29 @@ def test_the_target_form_survives_hostile_input(manager):
     for path in ("/plan/revisions/", "/indicators/targets/"):
         for value in ("２０２４", "99999", "-1", "2024\x00", "<script>", "1e9999"):
             assert client.get(path, {"year": value}).status_code in (200, 400, 404)
+
+
+def test_a_target_changed_in_the_admin_is_kept_in_the_history(sysadmin_client, sysadmin):
+    indicator = Indicator.objects.get(code="4-2")
+    assert TargetRevision.objects.filter(indicator=indicator).count() == 1
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    from indicators.admin import IndicatorAdmin
+
+    request = RequestFactory().post("/")
+    request.user = sysadmin
+    indicator.target = Decimal("160")
+    IndicatorAdmin(Indicator, site).save_model(request, indicator, form=None, change=True)
+    last = TargetRevision.objects.filter(indicator=indicator).order_by("-pk").first()
+    assert (last.target, last.source, last.reason, last.set_by) == (
+        Decimal("160"),
+        "manager",
+        "管理サイトで変更",
+        sysadmin,
+    )
+    # Saving again without a change records nothing.
+    IndicatorAdmin(Indicator, site).save_model(request, indicator, form=None, change=True)
+    assert TargetRevision.objects.filter(indicator=indicator).count() == 2
+    assert sysadmin_client.get("/admin/indicators/indicator/?needs_review__exact=1").status_code == 200
+    assert sysadmin_client.get("/admin/indicators/targetrevision/").status_code == 200
