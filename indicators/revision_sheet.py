@@ -14,6 +14,10 @@ from smrj_plan.xlsx import cells
 from smrj_plan.xlsx.context import ExportContext
 
 SHEET_NAME = "計画の改訂"
+ORDER = 950  # last, after 変更履歴 (900)
+DESCRIPTION = (
+    "年度計画の策定・変更ごとの変更点（目標・指標・施策・予算表のセル）と管理者が設定した目標：変更前→変更後"
+)
 HEADERS = ["改訂", "日付", "区分", "変更", "対象", "項目", "変更前", "変更後", "説明・理由"]
 WIDTHS = [18, 12, 14, 14, 48, 12, 36, 36, 30]
 

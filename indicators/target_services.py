@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from indicators.models import Indicator, TargetRevision
-from smrj_plan import formatting, roles
+from smrj_plan import formatting, permissions
 from smrj_plan.text_limits import USER_TEXT_MAX_LENGTH
 
 Kind = Indicator.Kind
@@ -84,8 +84,7 @@ def indicator_target_set(
     """Set an indicator's target (管理者 only), confirm it (clears `needs_review`) and record the change.
 
     The new target applies from today (Asia/Tokyo); the one before stays in the history with its dates."""
-    if not roles.is_manager(user):
-        raise PermissionDenied("目標を設定できるのは管理者だけです。")
+    permissions.require_target_setting(user)
     reason = (reason or "").strip()
     unit = (unit or "").strip()
     errors = target_errors(

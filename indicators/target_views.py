@@ -3,20 +3,20 @@ sets one (with a reason, kept as a TargetRevision). 監査担当 may read the li
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from indicators import selectors, target_selectors, target_services
 from indicators.forms import TargetForm
 from measures import selectors as plan_selectors
-from smrj_plan import roles
+from smrj_plan import permissions
 
 
 @login_required
 def target_list(request):
     """The year's indicators and their targets; 要確認 first (a loader could not read them, or a new year)."""
-    selectors.require_reader(request.user)
+    permissions.require_reader(request.user)
     plan = plan_selectors.plan_shown(request)
     indicators = list(target_selectors.target_review_list(plan=plan))
     return render(
@@ -26,7 +26,7 @@ def target_list(request):
             "plan": plan,
             "indicators": indicators,
             "review_count": sum(1 for i in indicators if i.needs_review),
-            "can_edit": roles.is_manager(request.user),
+            "can_edit": permissions.can_set_target(request.user),
         },
     )
 
@@ -34,8 +34,7 @@ def target_list(request):
 @login_required
 def target_edit(request, pk: int):
     """Set one indicator's target (管理者 only). The old target stays in the indicator's target history."""
-    if not roles.is_manager(request.user):
-        raise PermissionDenied("目標を設定できるのは管理者だけです。")
+    permissions.require_target_setting(request.user)
     indicator = selectors.plan_indicator_get(pk=pk)
     initial = {
         "kind": indicator.kind,

@@ -8,7 +8,7 @@ from indicators.filters import IndicatorFilter
 from indicators.tables import IndicatorTable
 from measures import selectors as plan_selectors
 from measures.periods import mid_term_label
-from smrj_plan import formatting, roles
+from smrj_plan import formatting, permissions
 
 
 @login_required
@@ -26,16 +26,14 @@ def indicator_detail(request, pk: int):
     """One indicator as the plan publishes it. `actuals_visible` tells the sections added to the
     `indicator_extra` block whether this user may see the indicator's figures (their department's or all)."""
     indicator = selectors.plan_indicator_get(pk=pk)
-    actuals_visible = roles.can_read_all(request.user) or (
-        roles.is_staff_member(request.user)
-        and roles.user_department_id(request.user) == indicator.department_id
-    )
+    actuals_visible = permissions.can_read_department(request.user, indicator.department_id)
     multiplier = indicator.benchmark_multiplier
-    department_id = roles.user_department_id(request.user)
-    reads_all = roles.can_read_all(request.user)
     years = [
         # A 担当者 sees the figures of the years their 部署 owns the indicator, like on every other page.
-        (figure, reads_all or (figure.has_plan and figure.indicator.department_id == department_id))
+        (
+            figure,
+            figure.has_plan and permissions.can_read_department(request.user, figure.indicator.department_id),
+        )
         for figure in year_selectors.indicator_year_list(code=indicator.code)
     ]
     year_links = [

@@ -257,3 +257,10 @@ def fiscal_year_shown_list(request) -> list[FiscalYear]:
     except Http404:
         pass
     return request._plan_years
+
+
+def fiscal_years_share(request, years: list[FiscalYear]) -> None:
+    """Hand the years a page already read (latest first, e.g. `smrj_plan.as_of`'s period) to the header's year
+    switcher, so that it reads no list of its own."""
+    if getattr(request, "_plan_years", None) is None:
+        request._plan_years = years
