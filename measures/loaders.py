@@ -38,12 +38,26 @@ def load_departments(*, fixture_dir: Path = FIXTURE_DIR) -> int:
 
 
 def load_structure(*, fixture_dir: Path = FIXTURE_DIR) -> dict[str, int]:
-    """Create or update departments, fiscal year, plan, revisions, chapters, sections, headings and measures.
-
-    Returns counts for the command's report."""
+    """Create or update departments, fiscal year, plan, revisions, chapters, sections, headings and measures
+    from the fixture folder. Returns counts for the command's report."""
     departments = load_departments(fixture_dir=fixture_dir)
     data = read_fixture(fixture_dir, "plan.json")
-    text = read_fixture(fixture_dir, "measures.json")
+    plan, counts = structure_apply(plan_data=data, text_data=read_fixture(fixture_dir, "measures.json"))
+    for rev in data["revisions"]:
+        PlanRevision.objects.get_or_create(
+            plan=plan, kind=rev["kind"], date=dt.date.fromisoformat(rev["date"])
+        )
+    return {"部署": departments, **counts}
+
+
+def structure_apply(*, plan_data: dict, text_data: dict) -> tuple[PlanDocument, dict[str, int]]:
+    """Create or update the plan, chapters, sections, headings and measures of one year.
+
+    `plan_data` has the shape of plan.json (year, title, chapters and sections), `text_data` that of
+    measures.json (intro paragraphs, headings, measures), whether they come from the fixtures or straight from
+    a plan's text. Sections and chapters the data no longer has are deleted unless indicators still sit in them
+    (those stay, and the caller reports them). Returns the plan and counts."""
+    data, text = plan_data, text_data
     fiscal_year, _ = FiscalYear.objects.get_or_create(year=data["fiscal_year"])
     plan, _ = PlanDocument.objects.update_or_create(
         fiscal_year=fiscal_year,
@@ -53,11 +67,8 @@ def load_structure(*, fixture_dir: Path = FIXTURE_DIR) -> dict[str, int]:
             "preamble": data.get("preamble") or text.get("preamble", ""),
         },
     )
-    for rev in data["revisions"]:
-        PlanRevision.objects.get_or_create(
-            plan=plan, kind=rev["kind"], date=dt.date.fromisoformat(rev["date"])
-        )
     sections = 0
+    kept_sections = []
     intros = {ch["number"]: ch for ch in text["chapters"]}
     for ch in data["chapters"]:
         parsed = intros.get(ch["number"], {})
@@ -72,7 +83,7 @@ def load_structure(*, fixture_dir: Path = FIXTURE_DIR) -> dict[str, int]:
             },
         )
         for sec in ch["sections"]:
-            Section.objects.update_or_create(
+            section, _ = Section.objects.update_or_create(
                 chapter=chapter,
                 number=sec["number"],
                 defaults={
@@ -80,10 +91,15 @@ def load_structure(*, fixture_dir: Path = FIXTURE_DIR) -> dict[str, int]:
                     "intro": sec.get("intro") or parsed_sections.get(sec["number"], {}).get("intro", ""),
                 },
             )
+            kept_sections.append(section.pk)
             sections += 1
     headings, measures = load_measures(plan=plan, data=text)
-    return {
-        "部署": departments,
+    # Indicators protect their section: a section that still has some stays until they are moved or removed.
+    Section.objects.filter(chapter__plan=plan, indicators__isnull=True).exclude(pk__in=kept_sections).delete()
+    Chapter.objects.filter(plan=plan, sections__isnull=True).exclude(
+        number__in=[ch["number"] for ch in data["chapters"]]
+    ).delete()
+    return plan, {
         "章": len(data["chapters"]),
         "柱・項目": sections,
         "見出し": headings,

@@ -97,6 +97,12 @@ class PlanRevision(models.Model):
     )
     kind = models.CharField("区分", max_length=10, choices=Kind.choices)
     date = models.DateField("日付")
+    note = limited_text_field("改訂の説明", blank=True)
+    # What this revision changed against the plan as it stood before: targets, indicators, measures, headings
+    # and budget cells, each with the old and the new value (measures.revisions builds it). Empty for 策定.
+    changes = models.JSONField("変更点", default=dict, blank=True)
+    source_name = models.CharField("読み込んだ本文", max_length=200, blank=True)
+    loaded_at = models.DateTimeField("読み込み日時", null=True, blank=True)
 
     class Meta:
         ordering = ["date"]

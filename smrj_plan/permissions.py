@@ -92,6 +92,11 @@ def can_set_final_rating(user) -> bool:
     return roles.is_manager(user)
 
 
+def can_set_target(user) -> bool:
+    """Set or confirm an indicator's target (a year opened without its text, a target the loader could not read)."""
+    return roles.is_manager(user)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Refusals (403)
 
@@ -122,6 +127,11 @@ def require_quarter_lock(user) -> None:
 def require_final_rating(user) -> None:
     if not can_set_final_rating(user):
         raise PermissionDenied("最終評定を設定できるのは管理者だけです。")
+
+
+def require_target_setting(user) -> None:
+    if not can_set_target(user):
+        raise PermissionDenied("目標を設定できるのは管理者だけです。")
 
 
 def require_budget_execution_view(user) -> None:

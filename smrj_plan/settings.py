@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "smrj_plan.context_processors.roles",
+                "smrj_plan.context_processors.years",
             ],
         },
     },

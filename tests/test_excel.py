@@ -333,8 +333,8 @@ def test_user_text_starting_with_formula_characters_is_stored_as_text(year_of_ac
 def test_formats_fonts_panes_filters_and_print_setup(year_of_actuals):
     wb, _ = export()
     assert wb.sheetnames[:2] == ["表紙", "指標"]
-    assert wb.sheetnames[-3:] == ["予算執行", "端数差異", "変更履歴"]
-    assert wb.sheetnames[2:-3] == [
+    assert wb.sheetnames[-4:] == ["予算執行", "端数差異", "変更履歴", "計画の改訂"]
+    assert wb.sheetnames[2:-4] == [
         "一般勘定",
         "産業基盤整備勘定",
         "施設整備等勘定",

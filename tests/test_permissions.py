@@ -56,6 +56,11 @@ EXPECTED = {
     "measures:chapter": R(200, 200, 200, 200),
     "indicators:list": R(200, 200, 200, 200),
     "indicators:detail": R(200, 200, 200, 200),
+    "indicators:targets": R(403, 403, 200, 200),
+    "indicators:mid_term": R(200, 200, 200, 200),
+    "indicators:target_edit": R(403, 403, 200, 403),
+    "measures:revisions": R(200, 200, 200, 200),
+    "measures:revision": R(200, 200, 200, 200),
     # actuals: entry by the owning 担当者 only
     "entry:index": R(200, 200, 200, 200),
     "entry:quarter": R(200, 200, 403, 403),  # the other department's page lists its own indicators
@@ -143,6 +148,8 @@ def url_for(name, o):
     kwargs = {
         "measures:chapter": {"number": 1},
         "indicators:detail": {"pk": o["indicator"].pk},
+        "indicators:target_edit": {"pk": o["indicator"].pk},
+        "measures:revision": {"pk": o["indicator"].plan.revisions.order_by("date").first().pk},
         "entry:quarter": {"year": year, "quarter": quarter},
         "entry:indicator": {"year": year, "quarter": quarter, "indicator_pk": o["indicator"].pk},
         "entry:template": {"year": year, "quarter": quarter},
