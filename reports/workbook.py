@@ -1,4 +1,4 @@
-"""The auditors' workbook: 表紙, 指標, one sheet per 勘定, 予算執行, 端数差異, 変更履歴.
+"""The auditors' workbook: 表紙, 指標, 施策, one sheet per 勘定, 予算執行, 端数差異, 変更履歴.
 
 Written in openpyxl's write-only mode: each sheet streams its rows to the file as they are produced, and the
 change history is read in chunks, so memory does not grow with the length of the history."""
@@ -16,6 +16,7 @@ from budgets.selectors import budget_grid_list
 from budgets.sheets.accounts import write_budget_sheets
 from budgets.sheets.execution import write_execution
 from budgets.sheets.reconciliation import write_reconciliation
+from evaluation.sheets import write_measures
 from indicators import progress
 from indicators.selectors import actual_last_approved_quarter
 from indicators.sheets import write_indicators
@@ -30,7 +31,7 @@ from smrj_plan.xlsx_text import safe_text
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Sheets with fixed titles; a 勘定 named like one of them gets 「(2)」 instead of taking its place.
-FIXED_SHEET_TITLES = ("表紙", "指標", "予算執行", "端数差異", "変更履歴")
+FIXED_SHEET_TITLES = ("表紙", "指標", "施策", "予算執行", "端数差異", "変更履歴")
 ROUNDING_RULE = (
     f"達成率・割合・執行率は{progress.PERCENT_QUANTUM}%単位で四捨五入（端数0.05%は切り上げ）。"
     "状況・評定の目安は四捨五入後の達成率で判定。"
@@ -75,6 +76,7 @@ def workbook_write(*, ctx: ExportContext, output: BinaryIO | str) -> dict[str, i
     wb._fonts = IndexedList([Font(name=cells.FONT_NAME, size=10)])  # openpyxl has no public setter
     write_cover(wb, ctx, rounding_rule=ROUNDING_RULE)
     write_indicators(wb, ctx)
+    measures = write_measures(wb, ctx)
     grids = budget_grid_list(fiscal_year=ctx.year)  # read once for the account sheets and the reconciliation
     accounts = write_budget_sheets(wb, ctx, grids, taken=set(FIXED_SHEET_TITLES))
     executions = write_execution(wb, ctx)
@@ -85,6 +87,7 @@ def workbook_write(*, ctx: ExportContext, output: BinaryIO | str) -> dict[str, i
     wb.properties.creator = safe_text(ctx.exported_by)
     package_save(wb, output, [history])
     return {
+        "施策": measures,
         "勘定": len(accounts),
         "予算執行": executions,
         "端数差異": reconciliation,

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "measures",
     "indicators",
     "budgets",
+    "evaluation",
     "dashboard",
     "reports",
 ]
