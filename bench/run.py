@@ -3,6 +3,7 @@
     python bench/run.py                       # SQLite (a temp file), seed size then large size
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/smrj_bench python bench/run.py   # + PostgreSQL
     BENCH_RUNS=50 python bench/run.py         # more runs per measurement (median reported)
+    BENCH_ONLY=upload BENCH_SIZES=seed python bench/run.py   # only measurements whose name starts so, one size
 
 Each database backend runs in its own worker process (Django reads its settings once). A worker builds a separate
 database (a temp SQLite file; on PostgreSQL the test database `test_<name>` that Django's test runner would create,
@@ -15,11 +16,14 @@ dropped afterwards: the database named in BENCH_DATABASE_URL itself is never wri
 Every measurement is timed with Django's test Client in-process (server time: middleware, views, templates, SQL;
 no network), median of BENCH_RUNS runs after warm-up, with the SQL query count of one run. A measurement is a
 function registered with `@measurement(...)` that returns a zero-argument callable doing one request; adding one
-(an Excel export, say) is a function added to MEASUREMENTS, nothing else.
+(an Excel export, say) is a function added to MEASUREMENTS, nothing else. A measurement that expects another
+status (a refused upload: 400) says so; its callable may carry `details()`, figures computed once after the
+timing (the upload ones: rows read, peak memory, problems, reply size), shown in a table of their own.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import random
@@ -28,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -37,6 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
+ONLY = [p for p in os.environ.get("BENCH_ONLY", "").split(",") if p]
+SIZES = [p for p in os.environ.get("BENCH_SIZES", "seed,large").split(",") if p]
 WARMUP = 3
 LARGE_YEARS = 10
 LARGE_INDICATORS = 250
@@ -65,14 +72,19 @@ class Measurement:
     label: str
     prepare: Callable[[Context], Callable[[], object]]
     is_floor: bool = False
+    expect_status: int = 200
 
 
 MEASUREMENTS: list[Measurement] = []
 
 
-def measurement(name: str, label: str, *, is_floor: bool = False):
+def measurement(name: str, label: str, *, is_floor: bool = False, expect_status: int = 200):
     def register(prepare):
-        MEASUREMENTS.append(Measurement(name=name, label=label, prepare=prepare, is_floor=is_floor))
+        MEASUREMENTS.append(
+            Measurement(
+                name=name, label=label, prepare=prepare, is_floor=is_floor, expect_status=expect_status
+            )
+        )
         return prepare
 
     return register
@@ -120,6 +132,83 @@ def excel_export(ctx: Context):
         return response
 
     return download
+
+
+UPLOAD_YEAR, UPLOAD_QUARTER = 2024, 1
+
+
+def _staff_client():
+    """A logged-in 担当者 of 経営支援部 (the department of pillar 1's indicators) and the user."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from measures.models import Department, StaffProfile
+    from smrj_plan.roles import Role
+
+    user, created = get_user_model().objects.get_or_create(username="bench-staff")
+    if created:
+        user.groups.add(Group.objects.get_or_create(name=str(Role.STAFF))[0])
+        StaffProfile.objects.create(user=user, department=Department.objects.get(code="keiei-shien"))
+    client = Client()
+    client.force_login(user)
+    return client, user
+
+
+def _upload(content):
+    """Prepare a measurement that uploads `content` (bytes, or a function of the downloaded template)."""
+
+    def prepare(ctx: Context):
+        from indicators import xlsx_import
+        from measures.models import FiscalYear
+
+        client, user = _staff_client()
+        template = client.get(f"/entry/{UPLOAD_YEAR}/{UPLOAD_QUARTER}/template.xlsx").content
+        data = content(template) if callable(content) else content
+
+        def post():
+            f = io.BytesIO(data)
+            f.name = "actuals.xlsx"
+            return client.post(f"/entry/{UPLOAD_YEAR}/{UPLOAD_QUARTER}/upload/", {"file": f})
+
+        def details() -> dict:
+            fiscal_year = FiscalYear.objects.get(year=UPLOAD_YEAR)
+            tracemalloc.start()
+            tracemalloc.reset_peak()
+            try:
+                result = xlsx_import.actuals_import(
+                    user=user, filename="actuals.xlsx", content=data, fiscal_year=fiscal_year, quarter=1
+                )
+                peak = tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+            return {
+                "file_kb": len(data) / 1024,
+                "rows": result.rows_scanned,
+                "problems": result.problem_count,
+                "peak_mb": peak / 1024 / 1024,
+                "reply_kb": len(post().content) / 1024,
+            }
+
+        post.details = details
+        return post
+
+    return prepare
+
+
+measurement("upload_template", "取込: ダウンロードしたままのテンプレート", expect_status=302)(
+    _upload(lambda template: template)
+)
+
+
+def _register_forged_uploads():
+    from bench.forged_uploads import FORGED
+
+    for name, (label, build) in FORGED.items():
+        measurement(f"upload_{name}", f"取込: {label}", expect_status=400)(_upload(build))
+
+
+_register_forged_uploads()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -349,7 +438,8 @@ def _measure(size: str, data: dict) -> list[dict]:
     fy = FiscalYear.objects.filter(plan__isnull=False).order_by("-year").first()
     indicator = Indicator.objects.filter(plan__fiscal_year=fy, kind="count").order_by("order").first()
     ctx = Context(client=client, fiscal_year=fy.year, indicator_pk=indicator.pk)
-    prepared = [(m, m.prepare(ctx)) for m in MEASUREMENTS]
+    chosen = [m for m in MEASUREMENTS if m.is_floor or not ONLY or m.name.startswith(tuple(ONLY))]
+    prepared = [(m, m.prepare(ctx)) for m in chosen]
     primed = {m.name: _prime(fn) for m, fn in prepared}
     samples = {m.name: ([], []) for m, _ in prepared}
     for _ in range(RUNS):
@@ -358,7 +448,7 @@ def _measure(size: str, data: dict) -> list[dict]:
             samples[m.name][0].append(wall)
             samples[m.name][1].append(cpu)
     results = []
-    for m, _ in prepared:
+    for m, fn in prepared:
         queries, status = primed[m.name]
         wall, cpu = samples[m.name]
         results.append(
@@ -371,6 +461,8 @@ def _measure(size: str, data: dict) -> list[dict]:
                 "cpu_ms": statistics.median(cpu),
                 "queries": queries,
                 "status": status,
+                "expect_status": m.expect_status,
+                "details": fn.details() if hasattr(fn, "details") else None,
                 **{f"data_{k}": v for k, v in data.items()},
             }
         )
@@ -392,10 +484,11 @@ def worker(database_url: str) -> list[dict]:
         call_command("migrate", verbosity=0, interactive=False)
     try:
         seed = _build_seed(rng)
-        results = _measure("seed", seed)
-        large = _build_large(rng)
-        large = {k: large[k] + seed[k] for k in large}
-        results += _measure("large", large)
+        results = _measure("seed", seed) if "seed" in SIZES else []
+        if "large" in SIZES:
+            large = _build_large(rng)
+            large = {k: large[k] + seed[k] for k in large}
+            results += _measure("large", large)
     finally:
         if not is_sqlite:
             connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
@@ -448,7 +541,9 @@ def report(results: list[dict]) -> str:
     ok = True
     for backend in dict.fromkeys(r["backend"] for r in results):
         for size in ("seed", "large"):
-            rows = [r for r in results if r["backend"] == backend and r["size"] == size]
+            rows = [
+                r for r in results if r["backend"] == backend and r["size"] == size and r["details"] is None
+            ]
             if not rows:
                 continue
             floor = next(r for r in rows if r["floor"])
@@ -464,13 +559,29 @@ def report(results: list[dict]) -> str:
                         f"{'OK' if fast else 'NG'} < {GOALS_MS[size]:.0f} ms; "
                         f"{'OK' if near_floor else 'NG'} ≤ {GOAL_FLOOR_RATIO:.0f}× floor"
                     )
-                if r["status"] != 200:
+                if r["status"] != r["expect_status"]:
                     ok = False
                     goal += f" HTTP {r['status']}"
                 lines.append(
                     f"| {backend} | {size} | {r['label']} | {r['ms']:.1f} | {r['cpu_ms']:.1f} | {r['queries']} | "
                     f"{ratio:.1f} | {cpu_ratio:.1f} | {goal} |"
                 )
+    detailed = [r for r in results if r["details"] is not None]
+    if detailed:
+        lines += [
+            "",
+            "| DB | size | upload | file KB | median ms | CPU ms | rows read | problems | peak MB | reply KB | HTTP |",
+            "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for r in detailed:
+            d = r["details"]
+            status = f"{r['status']}" + ("" if r["status"] == r["expect_status"] else " NG")
+            ok &= r["status"] == r["expect_status"]
+            lines.append(
+                f"| {r['backend']} | {r['size']} | {r['label']} | {d['file_kb']:.1f} | {r['ms']:.1f} | "
+                f"{r['cpu_ms']:.1f} | {d['rows']} | {d['problems']} | {d['peak_mb']:.2f} | {d['reply_kb']:.1f} | "
+                f"{status} |"
+            )
     lines.append("")
     lines.append("all goals met" if ok else "some goals not met (see the goal column)")
     return "\n".join(lines)

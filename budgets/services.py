@@ -6,7 +6,7 @@ validates with Japanese messages (ValidationError), runs in a transaction and le
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,6 +16,7 @@ from budgets.models import BudgetColumn, BudgetExecution, BudgetRow
 from measures.periods import QUARTERS, quarter_label
 from smrj_plan import roles
 from smrj_plan.models import QuarterLock
+from smrj_plan.numbers import parse_decimal
 from smrj_plan.workflow import (
     EDITABLE_STATES,
     ConcurrentEditError,
@@ -33,33 +34,28 @@ AMOUNT_DECIMAL_PLACES = 3
 def execution_amount_parse(text: str | None) -> Decimal | None:
     """Read an amount typed in 百万円 (「1,234.5」, full-width digits allowed); blank → None.
 
-    Raises ValidationError with a message the 担当者 can act on: not a number, negative, too many digits."""
-    import unicodedata
-
-    raw = unicodedata.normalize("NFKC", text or "").strip().replace(",", "")
-    if not raw:
-        return None
+    Read by the shared bounded parser (smrj_plan.numbers); raises ValidationError with a message the 担当者 can
+    act on: not a number, negative, too many digits or decimals."""
     try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise ValidationError(
-            f"「{text}」は数値として読めません。金額（百万円）を半角数字で入力してください。"
-        ) from None
-    if not value.is_finite():
-        raise ValidationError(
-            f"「{text}」は数値として読めません。金額（百万円）を半角数字で入力してください。"
+        value = parse_decimal(
+            text,
+            max_digits=AMOUNT_INTEGER_DIGITS + AMOUNT_DECIMAL_PLACES,
+            decimal_places=AMOUNT_DECIMAL_PLACES,
+            field_label="執行額（百万円）",
         )
-    if value < 0:
+    except ValidationError as exc:
+        if exc.code == "max_decimal_places":
+            raise ValidationError(
+                f"執行額（百万円）の小数は{AMOUNT_DECIMAL_PLACES}桁（千円単位）までです。"
+            ) from None
+        if exc.code == "invalid":
+            shown = text.strip() if len(text.strip()) <= 20 else text.strip()[:20] + "…"
+            raise ValidationError(
+                f"「{shown}」は数値として読めません。金額（百万円）を数字で入力してください。"
+            ) from None
+        raise
+    if value is not None and value < 0:
         raise ValidationError("執行額は0以上で入力してください（マイナスは入力できません）。")
-    sign, digits, exponent = value.as_tuple()
-    decimals = max(0, -exponent)
-    integer_digits = len(digits) - decimals
-    if decimals > AMOUNT_DECIMAL_PLACES:
-        raise ValidationError(f"執行額（百万円）の小数は{AMOUNT_DECIMAL_PLACES}桁（千円単位）までです。")
-    if integer_digits > AMOUNT_INTEGER_DIGITS:
-        raise ValidationError(
-            f"執行額（百万円）の整数部は{AMOUNT_INTEGER_DIGITS}桁までです。桁数が多すぎます。"
-        )
     return value
 
 
@@ -88,14 +84,14 @@ def execution_save(
     quarter: int,
     amount: Decimal | None,
     user,
+    expected_version: int,
     note: str = "",
-    expected_version: int | None = None,
     reason: str = "下書き保存",
 ) -> BudgetExecution | None:
     """Create or update a draft (or returned) executed amount for one line and quarter.
 
-    `expected_version` is the version the form was built from (0 when there was no entry yet); a different
-    stored version raises ConcurrentEditError. A blank amount on a new line stores nothing (returns None);
+    `expected_version` is the version the form was built from (0 when there was no entry yet) and is required;
+    a different stored version raises ConcurrentEditError. A blank amount on a new line stores nothing (returns None);
     unchanged values save nothing. Raises PermissionDenied for anyone but the column's 担当者."""
     _require_editor(user, column)
     table = column.table
@@ -105,6 +101,9 @@ def execution_save(
     if amount is not None and amount < 0:
         raise ValidationError("執行額は0以上で入力してください（マイナスは入力できません）。")
     note = (note or "").strip()
+    if expected_version is None:
+        current = BudgetExecution.objects.filter(row=row, column=column, quarter=quarter).first()
+        raise ValidationError(execution_version_message(current, label=_line_label(row, column)))
     with transaction.atomic():
         existing = BudgetExecution.objects.filter(row=row, column=column, quarter=quarter).first()
         if existing is not None:
@@ -150,8 +149,8 @@ class ExecutionInput:
     row: BudgetRow
     column: BudgetColumn
     text: str
+    expected_version: int
     note: str = ""
-    expected_version: int | None = None
 
 
 @dataclass
@@ -164,11 +163,24 @@ class ExecutionBatchError(Exception):
         return f"{len(self.errors)}件の行に誤りがあります。何も保存していません。"
 
 
-def execution_conflict_message(current: BudgetExecution) -> str:
+def _stored_text(current: BudgetExecution) -> str:
     who = current.updated_by.get_username() if current.updated_by_id else "不明"
     return (
-        f"他の利用者が先に更新しました（現在の値: {current.amount.normalize():f}百万円、状態: {state_label(current.state)}、"
-        f"更新者: {who}、版{current.version}）。画面を開き直して内容を確かめてから入力してください。"
+        f"現在の値: {current.amount.normalize():f}百万円、状態: {state_label(current.state)}、"
+        f"更新者: {who}、版{current.version}"
+    )
+
+
+def execution_conflict_message(current: BudgetExecution) -> str:
+    return f"他の利用者が先に更新しました（{_stored_text(current)}）。画面を開き直して内容を確かめてから入力してください。"
+
+
+def execution_version_message(current: BudgetExecution | None, *, label: str) -> str:
+    """The refusal of a save or state change that came without a readable version, with what is stored now."""
+    stored = _stored_text(current) if current is not None else "まだ保存された値はありません"
+    return (
+        f"{label}：画面の版番号が正しくありません（送られていないか、読めない値です）。何も変更していません（{stored}）。"
+        "画面を開き直して内容を確かめてから操作してください。"
     )
 
 
@@ -195,7 +207,7 @@ def execution_save_many(
                     expected_version=line.expected_version,
                 )
                 if entry is not None and submit and entry.state in EDITABLE_STATES:
-                    entry = execution_submit(execution=entry, user=user)
+                    entry = execution_submit(execution=entry, user=user, expected_version=entry.version)
             except ConcurrentEditError as exc:
                 batch.errors[key] = [execution_conflict_message(exc.current)]
                 continue
@@ -209,9 +221,7 @@ def execution_save_many(
     return saved
 
 
-def execution_submit(
-    *, execution: BudgetExecution, user, expected_version: int | None = None
-) -> BudgetExecution:
+def execution_submit(*, execution: BudgetExecution, user, expected_version: int) -> BudgetExecution:
     """提出: the column's 担当者 sends a draft (or returned) amount for review."""
     _require_editor(user, execution.column)
     with transaction.atomic():
@@ -235,22 +245,20 @@ def _review(
     return entry
 
 
-def execution_approve(
-    *, execution: BudgetExecution, user, expected_version: int | None = None
-) -> BudgetExecution:
+def execution_approve(*, execution: BudgetExecution, user, expected_version: int) -> BudgetExecution:
     """承認 by a 管理者: the amount counts in 執行額 and can no longer be edited."""
     return _review(execution, user, EntryState.APPROVED, "", expected_version)
 
 
 def execution_return(
-    *, execution: BudgetExecution, user, reason: str, expected_version: int | None = None
+    *, execution: BudgetExecution, user, reason: str, expected_version: int
 ) -> BudgetExecution:
     """差戻し by a 管理者 with a comment; the department can correct and submit again."""
     return _review(execution, user, EntryState.RETURNED, reason, expected_version)
 
 
 def execution_reopen(
-    *, execution: BudgetExecution, user, reason: str, expected_version: int | None = None
+    *, execution: BudgetExecution, user, reason: str, expected_version: int
 ) -> BudgetExecution:
     """再開 by a 管理者: an approved amount goes back to 下書き, with a written reason."""
     return _review(execution, user, EntryState.DRAFT, reason, expected_version)

@@ -17,7 +17,8 @@ from measures.models import FiscalYear
 from measures.periods import QUARTERS, quarter_label, quarter_long_label
 from smrj_plan import roles
 from smrj_plan.models import QuarterLock
-from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState
+from smrj_plan.numbers import parse_int, parse_version
+from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState, MissingVersionError
 
 
 def _fiscal_year() -> FiscalYear:
@@ -149,10 +150,17 @@ def _department_filter(user) -> int | None:
 
 def _quarter(value) -> int | None:
     try:
-        quarter = int(value)
-    except (TypeError, ValueError):
+        return parse_int(value, min_value=min(QUARTERS), max_value=max(QUARTERS))
+    except ValidationError:
         return None
-    return quarter if quarter in QUARTERS else None
+
+
+def _version(text: str | None) -> int | None:
+    """The version a page posted, or None when it is missing or unreadable (the caller refuses the change)."""
+    try:
+        return parse_version(text)
+    except ValidationError:
+        return None
 
 
 @login_required
@@ -248,17 +256,22 @@ def execution_save(request, account: str, quarter: int):
     }
     lines = []
     url = reverse("budgets:execution", args=[account]) + f"?quarter={quarter}"
-    closed_meanwhile = []
+    refused = []
     for line in summary.lines:
         name = f"{line.row_pk}-{line.column_pk}"
         if f"amount-{name}" not in request.POST:
             continue
         entry = line.entries.get(quarter)
-        version = request.POST.get(f"version-{name}", "")
+        label = f"{line.row_label}（{line.column_label}）"
+        version = _version(request.POST.get(f"version-{name}"))
+        if version is None:
+            # Without the version the page showed, a colleague's newer figure would be overwritten unseen.
+            refused.append(services.execution_version_message(entry, label=label))
+            continue
         if entry is not None and entry.state not in EDITABLE_STATES:
             # The page showed this line open; someone submitted or approved it since. Say so, save nothing.
-            if version != str(entry.version):
-                closed_meanwhile.append(f"{line.row_label}（{line.column_label}）")
+            if version != entry.version:
+                refused.append(f"{label}：他の利用者が先に提出・承認しました。画面を開き直してください。")
             continue
         lines.append(
             services.ExecutionInput(
@@ -266,16 +279,12 @@ def execution_save(request, account: str, quarter: int):
                 column=columns[line.column_pk],
                 text=request.POST.get(f"amount-{name}", ""),
                 note=request.POST.get(f"note-{name}", ""),
-                expected_version=int(version)
-                if version.isascii() and version.isdigit() and len(version) <= 9
-                else None,
+                expected_version=version,
             )
         )
-    if closed_meanwhile:
-        for label in closed_meanwhile:
-            messages.error(
-                request, f"{label}：他の利用者が先に提出・承認しました。画面を開き直してください。"
-            )
+    if refused:
+        for message in refused:
+            messages.error(request, message)
         messages.warning(request, "誤りのある行があるため、何も保存していません。")
         return redirect(url)
     try:
@@ -300,8 +309,7 @@ def execution_action(request, pk: int):
     entry = selectors.execution_get_for_user(user=request.user, pk=pk)
     action = request.POST.get("action", "")
     reason = request.POST.get("reason", "")
-    version = request.POST.get("version", "")
-    expected = int(version) if version.isascii() and version.isdigit() and len(version) <= 9 else None
+    expected = _version(request.POST.get("version"))
     handlers = {
         "submit": lambda: services.execution_submit(
             execution=entry, user=request.user, expected_version=expected
@@ -320,7 +328,12 @@ def execution_action(request, pk: int):
         raise Http404("操作が見つかりません。")
     url = reverse("budgets:execution", args=[entry.column.table.account.code]) + f"?quarter={entry.quarter}"
     try:
+        # A missing or unreadable version goes to the service as None: it checks the role first (403), then
+        # refuses the change (MissingVersionError) with the value stored now.
         handlers[action]()
+    except MissingVersionError as exc:
+        label = f"{entry.row.label}（{entry.column.label}）{quarter_label(entry.quarter)}"
+        messages.error(request, services.execution_version_message(exc.current, label=label))
     except ConcurrentEditError as exc:
         messages.error(request, services.execution_conflict_message(exc.current))
     except ValidationError as exc:

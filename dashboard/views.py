@@ -27,6 +27,7 @@ from indicators.progress import SUMMARY_STATUSES
 from measures.models import FiscalYear
 from measures.periods import QUARTER_CHOICES
 from smrj_plan import roles
+from smrj_plan.numbers import parse_int
 from smrj_plan.text_limits import USER_TEXT_MAX_LENGTH, form_error_messages
 
 QUARTER_FIELD_CHOICES = [("", "最新の承認済み四半期")] + [(str(q), label) for q, label in QUARTER_CHOICES]
@@ -64,8 +65,8 @@ def _int_param(request, name: str, allowed=None) -> int | None:
     if not raw:
         return None
     try:
-        value = int(raw)
-    except ValueError:
+        value = parse_int(raw, min_value=0, max_value=9999)
+    except ValidationError:
         raise Http404("指定が正しくありません。") from None
     if allowed is not None and value not in allowed:
         raise Http404("指定が正しくありません。")

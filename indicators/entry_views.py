@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from indicators import selectors, services, xlsx_import
-from indicators.forms import ActualRowForm, ReasonForm, UploadForm, VersionForm
+from indicators.forms import ActualRowForm, ReasonForm, ReviewReasonForm, UploadForm, VersionForm
 from measures.periods import QUARTERS, quarter_long_label
 from smrj_plan import roles
+from smrj_plan.numbers import parse_version
 from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState
 
 
@@ -72,11 +73,11 @@ def _rows_closed_since_opened(post, rows) -> list:
         posted_version = post.get(f"a{row.indicator.pk}-version")
         if row.open or row.actual is None or posted_version is None:
             continue
-        if (
-            not posted_version.isascii()
-            or not posted_version.isdigit()
-            or int(posted_version) != row.actual.version
-        ):
+        try:
+            version = parse_version(posted_version)
+        except ValidationError:
+            version = None
+        if version != row.actual.version:
             closed.append(row)
     return closed
 
@@ -105,13 +106,17 @@ def quarter(request, year: int, quarter: int, indicator_pk: int | None = None):
     if bound and locked:
         messages.error(request, "この四半期は締め済みのため変更できません。")
         return redirect(request.path)
+    # Rows the POST says nothing about (not even their version) are not part of this save; every row it does
+    # carry must carry the version its page showed.
+    posted_prefixes = {key.split("-", 1)[0] for key in request.POST} if bound else set()
     for row in rows:
         row.open = _row_is_open(row, locked)
+        row.posted = f"a{row.indicator.pk}" in posted_prefixes
         row.display = selectors.actual_display(row.actual)
         row.previous_display = selectors.actual_display(row.previous)
         row.form = (
             ActualRowForm(
-                request.POST if bound else None,
+                request.POST if row.posted else None,
                 indicator=row.indicator,
                 fiscal_year=fiscal_year,
                 actual=row.actual,
@@ -121,7 +126,7 @@ def quarter(request, year: int, quarter: int, indicator_pk: int | None = None):
         )
     if bound:
         submit = request.POST.get("action") == "submit"
-        open_rows = [r for r in rows if r.open]
+        open_rows = [r for r in rows if r.open and r.posted]
         closed_meanwhile = _rows_closed_since_opened(request.POST, rows)
         if closed_meanwhile:
             for row in closed_meanwhile:
@@ -209,7 +214,10 @@ def _review_action(request, pk: int, action: str):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     back = reverse("entry:review", args=[actual.fiscal_year.year, actual.quarter])
-    form = (ReasonForm if action != "approve" else VersionForm)(request.POST)
+    form = (ReviewReasonForm if action != "approve" else VersionForm)(request.POST)
+    if "version" in form.errors:
+        messages.error(request, services.actual_version_message(indicator=actual.indicator, current=actual))
+        return redirect(back)
     if not form.is_valid():
         if form.has_error("reason", "max_length"):
             messages.error(request, f"{actual.indicator.code}: {' '.join(form.errors['reason'])}")
@@ -219,7 +227,7 @@ def _review_action(request, pk: int, action: str):
                 f"{actual.indicator.code}: 理由を記入してください（差戻し・再開には理由が必要です）。",
             )
         return redirect(back)
-    version = form.cleaned_data.get("version")
+    version = form.cleaned_data["version"]
     try:
         if action == "approve":
             services.actual_approve(actual=actual, user=request.user, expected_version=version)

@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from indicators.models import Actual, Indicator
-from indicators.services import COMMON_FIELDS, actual_figure_errors, kind_fields
+from indicators.services import COMMON_FIELDS, actual_figure_errors, actual_version_message, kind_fields
+from smrj_plan.numbers import parse_decimal, parse_version
 from smrj_plan.text_limits import USER_TEXT_MAX_LENGTH, form_error_messages
 
 Kind = Indicator.Kind
@@ -25,15 +27,50 @@ KIND_LABELS = {
 }
 
 
-def _decimal(label: str, max_digits: int = 14) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=False,
-        max_digits=max_digits,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "class": "num-input"}),
-        error_messages={"invalid": "数値を入力してください（文字は入力できません）。"},
-    )
+class FigureField(forms.Field):
+    """A figure as a person types it, read by the shared bounded parser (smrj_plan.numbers): 「1,580」 and
+    full-width digits are accepted; exponents, NaN and overlong text are refused before any conversion."""
+
+    def __init__(self, *, max_digits: int, decimal_places: int, **kwargs):
+        self.max_digits, self.decimal_places = max_digits, decimal_places
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "class": "num-input"}),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            value = format(value, "f")
+        return parse_decimal(str(value), max_digits=self.max_digits, decimal_places=self.decimal_places)
+
+
+class VersionField(forms.Field):
+    """The version the page was built from, required on every save and state change (a change that does not
+    say which version it was made from could overwrite a newer value unseen).
+
+    A missing or unreadable version is refused with `error_messages["invalid"]`, which the forms set to a
+    message showing the value stored now."""
+
+    widget = forms.HiddenInput
+    default_error_messages = {
+        "required": "画面の版番号が送られていません。画面を開き直してから操作してください。",
+        "invalid": "画面の版番号が読めません。画面を開き直してから操作してください。",
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_version(str(value))
+        except ValidationError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def _decimal(label: str, max_digits: int = 14) -> FigureField:
+    return FigureField(label=label, required=False, max_digits=max_digits, decimal_places=2)
 
 
 def _plain(value):
@@ -46,7 +83,7 @@ def _plain(value):
 class ActualRowForm(forms.Form):
     """One indicator's inputs for one quarter; fields that its kind does not use are removed."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    version = VersionField()
     value = _decimal("実績値")
     numerator = _decimal("分子")
     denominator = _decimal("分母")
@@ -89,6 +126,8 @@ class ActualRowForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = actual.version if actual is not None else 0
+        refused = actual_version_message(indicator=indicator, current=actual)
+        self.fields["version"].error_messages = {"required": refused, "invalid": refused}
         keep = set(kind_fields(indicator)) | set(COMMON_FIELDS) | {"version"}
         for name in list(self.fields):
             if name not in keep:
@@ -115,7 +154,7 @@ class ActualRowForm(forms.Form):
         return {n: self.cleaned_data.get(n) for n in self.fields if n != "version"}
 
     def expected_version(self) -> int:
-        return self.cleaned_data.get("version") or 0
+        return self.cleaned_data["version"]
 
     @property
     def figure_fields(self):
@@ -127,7 +166,7 @@ class ActualRowForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    """A required written reason (差戻し, 再開, 締め, 締め解除) and the version the page showed."""
+    """A required written reason (締め, 締め解除; with the version: 差戻し, 再開)."""
 
     reason = forms.CharField(
         label="理由",
@@ -135,11 +174,16 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages=form_error_messages("理由", required="理由を記入してください。"),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
 class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    """承認: only the version the manager's page showed, required (see VersionField)."""
+
+    version = VersionField()
+
+
+class ReviewReasonForm(ReasonForm, VersionForm):
+    """差戻し・再開: a written reason and the version the page showed."""
 
 
 class UploadForm(forms.Form):

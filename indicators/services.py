@@ -173,13 +173,13 @@ def actual_save(
     quarter: int,
     user,
     data: dict,
-    expected_version: int | None,
+    expected_version: int,
     reason: str = "下書き保存",
 ) -> Actual | None:
     """Create or update a draft (or returned) actual from cleaned figures.
 
-    `expected_version` is the version the form was built from (0 when there was no actual yet); a different
-    stored version raises ConcurrentEditError carrying the stored actual. Returns None when the row is empty
+    `expected_version` is the version the form was built from (0 when there was no actual yet) and is required;
+    a different stored version raises ConcurrentEditError carrying the stored actual. Returns None when the row is empty
     and nothing is stored. Unchanged figures save nothing (no version bump, no history row)."""
     _require_editor(user, indicator)
     _require_open_quarter(fiscal_year, quarter)
@@ -190,6 +190,8 @@ def actual_save(
     errors = actual_figure_errors(indicator=indicator, fiscal_year=fiscal_year, data=cleaned)
     if errors:
         raise ValidationError(errors)
+    if expected_version is None:
+        raise ValidationError(actual_version_message(indicator=indicator, current=existing))
     with transaction.atomic():
         if existing is not None:
             if expected_version == 0:
@@ -232,7 +234,7 @@ def actual_save(
 class RowInput:
     indicator: Indicator
     data: dict
-    expected_version: int | None
+    expected_version: int
 
 
 @dataclass
@@ -278,7 +280,7 @@ def actual_save_many(
                     reason=reason,
                 )
                 if actual is not None and submit and actual.state in EDITABLE_STATES:
-                    actual = actual_submit(actual=actual, user=user)
+                    actual = actual_submit(actual=actual, user=user, expected_version=actual.version)
                 elif actual is not None and getattr(actual, "unchanged", False):
                     continue  # nothing to store for this row
             except ConcurrentEditError as exc:
@@ -297,21 +299,37 @@ def actual_save_many(
     return saved
 
 
-def actual_conflict_message(current: Actual) -> str:
-    """「先に更新されました」 with the value now stored, who stored it and its version."""
+def _stored_text(current: Actual) -> str:
     who = current.updated_by.get_username() if current.updated_by_id else "不明"
     return (
-        f"{current.indicator.code}の実績は他の利用者が先に更新しました（現在の値: {selectors.actual_display(current)}、"
-        f"状態: {state_label(current.state)}、更新者: {who}、版{current.version}）。"
+        f"現在の値: {selectors.actual_display(current)}、"
+        f"状態: {state_label(current.state)}、更新者: {who}、版{current.version}"
+    )
+
+
+def actual_conflict_message(current: Actual) -> str:
+    """「先に更新されました」 with the value now stored, who stored it and its version."""
+    return (
+        f"{current.indicator.code}の実績は他の利用者が先に更新しました（{_stored_text(current)}）。"
         "画面を開き直して内容を確かめてから入力してください。"
     )
 
 
-def _locked_actual(actual: Actual, expected_version: int | None) -> Actual:
+def actual_version_message(*, indicator: Indicator, current: Actual | None) -> str:
+    """The refusal of a save or state change that came without a readable version, with what is stored now:
+    without the version nobody can tell whether the user saw the current value."""
+    stored = _stored_text(current) if current is not None else "まだ保存された値はありません"
+    return (
+        f"{indicator.code}の実績：画面の版番号が正しくありません（送られていないか、読めない値です）。何も変更していません（{stored}）。"
+        "画面を開き直して内容を確かめてから操作してください。"
+    )
+
+
+def _locked_actual(actual: Actual, expected_version: int) -> Actual:
     return lock_entry(Actual, pk=actual.pk, expected_version=expected_version)
 
 
-def actual_submit(*, actual: Actual, user, expected_version: int | None = None) -> Actual:
+def actual_submit(*, actual: Actual, user, expected_version: int) -> Actual:
     """提出: a 担当者 of the owning department sends a complete draft (or returned) actual for review."""
     _require_editor(user, actual.indicator)
     with transaction.atomic():
@@ -333,7 +351,7 @@ def actual_submit(*, actual: Actual, user, expected_version: int | None = None) 
     return entry
 
 
-def _review(actual: Actual, user, to_state: str, reason: str, expected_version: int | None) -> Actual:
+def _review(actual: Actual, user, to_state: str, reason: str, expected_version: int) -> Actual:
     if not roles.is_manager(user):
         raise PermissionDenied("承認・差戻し・再開は管理者だけが行えます。")
     with transaction.atomic():
@@ -343,17 +361,17 @@ def _review(actual: Actual, user, to_state: str, reason: str, expected_version: 
     return entry
 
 
-def actual_approve(*, actual: Actual, user, expected_version: int | None = None) -> Actual:
+def actual_approve(*, actual: Actual, user, expected_version: int) -> Actual:
     """承認 by a 管理者: a submitted actual becomes approved and can no longer be edited."""
     return _review(actual, user, EntryState.APPROVED, "", expected_version)
 
 
-def actual_return(*, actual: Actual, user, reason: str, expected_version: int | None = None) -> Actual:
+def actual_return(*, actual: Actual, user, reason: str, expected_version: int) -> Actual:
     """差戻し by a 管理者, with a comment the department reads; the actual becomes editable again."""
     return _review(actual, user, EntryState.RETURNED, reason, expected_version)
 
 
-def actual_reopen(*, actual: Actual, user, reason: str, expected_version: int | None = None) -> Actual:
+def actual_reopen(*, actual: Actual, user, reason: str, expected_version: int) -> Actual:
     """再開 by a 管理者: an approved actual goes back to 下書き, with a written reason."""
     return _review(actual, user, EntryState.DRAFT, reason, expected_version)
 
@@ -368,7 +386,7 @@ def quarter_submit(*, user, fiscal_year: FiscalYear, quarter: int) -> list[Actua
         state__in=EDITABLE_STATES,
     ).select_related("indicator", "fiscal_year")
     with transaction.atomic():
-        return [actual_submit(actual=a, user=user) for a in actuals]
+        return [actual_submit(actual=a, user=user, expected_version=a.version) for a in actuals]
 
 
 def _quarter_set_lock(

@@ -95,12 +95,24 @@ def state_label(state: str) -> str:
     return EntryState(state).label
 
 
-def lock_entry(model, *, pk: int, expected_version: int | None):
+class MissingVersionError(ConcurrentEditError):
+    """A change that did not say which version it was made from: refused like a conflict, never applied unseen."""
+
+    def __init__(self, current):
+        super().__init__(current)
+        self.args = ("画面の版番号がないため変更していません。",)
+
+
+def lock_entry(model, *, pk: int, expected_version: int):
     """Fetch an entry for update inside the caller's transaction and check nobody changed it meanwhile.
 
-    `expected_version` is the version the user's form was built from; None skips the check (new entries)."""
+    `expected_version` is the version the user's page (or, for a batch, the row the caller has just saved or
+    read) was built from. It is required: there is no way to skip the check, so a newer value is never approved
+    or overwritten unseen. None raises MissingVersionError, a ConcurrentEditError carrying the stored entry."""
     entry = model.objects.select_for_update().get(pk=pk)
-    if expected_version is not None and entry.version != expected_version:
+    if expected_version is None:
+        raise MissingVersionError(current=entry)
+    if entry.version != expected_version:
         raise ConcurrentEditError(current=entry)
     return entry
 

@@ -164,7 +164,7 @@ def test_hostile_numbers_and_versions_never_cause_a_server_error(
         data={"value": Decimal("1")},
         expected_version=0,
     )
-    a = services.actual_submit(actual=a, user=staff_user)
+    a = services.actual_submit(actual=a, user=staff_user, expected_version=a.version)
     r = manager_client.post(f"/entry/actual/{a.pk}/approve/", {"version": junk})
     assert r.status_code == (400 if "\x00" in junk else 302)
     assert Actual.objects.get(pk=a.pk).state == "submitted"

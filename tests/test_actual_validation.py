@@ -173,7 +173,7 @@ def test_baseline_kind_takes_counts_and_a_baseline_ratio(fiscal_year):
         Decimal("15.3"),
         None,
     )
-    assert services.actual_submit(actual=a, user=somu).state == "submitted"
+    assert services.actual_submit(actual=a, user=somu, expected_version=a.version).state == "submitted"
 
 
 @pytest.mark.django_db
@@ -196,7 +196,7 @@ def test_milestone_needs_a_status_to_be_submitted(fiscal_year):
         expected_version=0,
     )
     with pytest.raises(ValidationError, match="「進捗」が未入力"):
-        services.actual_submit(actual=a, user=jinji)
+        services.actual_submit(actual=a, user=jinji, expected_version=a.version)
     a = services.actual_save(
         indicator=ind,
         fiscal_year=fiscal_year,
@@ -205,7 +205,12 @@ def test_milestone_needs_a_status_to_be_submitted(fiscal_year):
         data={"milestone_status": "in_progress", "note": "骨子案を作成中"},
         expected_version=a.version,
     )
-    assert services.actual_submit(actual=a, user=jinji).get_milestone_status_display() == "実施中"
+    assert (
+        services.actual_submit(
+            actual=a, user=jinji, expected_version=a.version
+        ).get_milestone_status_display()
+        == "実施中"
+    )
 
 
 @pytest.mark.django_db

@@ -30,12 +30,12 @@ def draft(ind11, staff_user, fiscal_year):
 
 @pytest.fixture
 def submitted(draft, staff_user):
-    return services.actual_submit(actual=draft, user=staff_user)
+    return services.actual_submit(actual=draft, user=staff_user, expected_version=draft.version)
 
 
 @pytest.fixture
 def approved(submitted, manager):
-    return services.actual_approve(actual=submitted, user=manager)
+    return services.actual_approve(actual=submitted, user=manager, expected_version=submitted.version)
 
 
 @pytest.mark.django_db
@@ -51,8 +51,15 @@ def test_return_requires_a_comment_and_makes_the_actual_editable(
     submitted, manager, staff_user, ind11, fiscal_year
 ):
     with pytest.raises(ValidationError, match="理由"):
-        services.actual_return(actual=submitted, user=manager, reason="  ")
-    returned = services.actual_return(actual=submitted, user=manager, reason="根拠資料を添付してください")
+        services.actual_return(
+            actual=submitted, user=manager, reason="  ", expected_version=submitted.version
+        )
+    returned = services.actual_return(
+        actual=submitted,
+        user=manager,
+        reason="根拠資料を添付してください",
+        expected_version=submitted.version,
+    )
     assert returned.state == "returned" and returned.review_comment == "根拠資料を添付してください"
     again = services.actual_save(
         indicator=ind11,
@@ -63,14 +70,19 @@ def test_return_requires_a_comment_and_makes_the_actual_editable(
         expected_version=returned.version,
     )
     assert again.value == Decimal("125")
-    assert services.actual_submit(actual=again, user=staff_user).state == "submitted"
+    assert (
+        services.actual_submit(actual=again, user=staff_user, expected_version=again.version).state
+        == "submitted"
+    )
 
 
 @pytest.mark.django_db
 def test_reopen_requires_a_reason_and_goes_back_to_draft(approved, manager):
     with pytest.raises(ValidationError, match="理由"):
-        services.actual_reopen(actual=approved, user=manager, reason="")
-    reopened = services.actual_reopen(actual=approved, user=manager, reason="集計誤りの訂正")
+        services.actual_reopen(actual=approved, user=manager, reason="", expected_version=approved.version)
+    reopened = services.actual_reopen(
+        actual=approved, user=manager, reason="集計誤りの訂正", expected_version=approved.version
+    )
     assert reopened.state == "draft" and reopened.review_comment == "集計誤りの訂正"
 
 
@@ -106,14 +118,22 @@ def test_forbidden_transitions_are_refused(action, draft, staff_user, manager):
     verb, state = action.split("_")
     actual = draft
     if state in ("submitted", "approved"):
-        actual = services.actual_submit(actual=actual, user=staff_user)
+        actual = services.actual_submit(actual=actual, user=staff_user, expected_version=actual.version)
     if state == "approved":
-        actual = services.actual_approve(actual=actual, user=manager)
+        actual = services.actual_approve(actual=actual, user=manager, expected_version=actual.version)
     call = {
-        "approve": lambda: services.actual_approve(actual=actual, user=manager),
-        "return": lambda: services.actual_return(actual=actual, user=manager, reason="理由"),
-        "reopen": lambda: services.actual_reopen(actual=actual, user=manager, reason="理由"),
-        "submit": lambda: services.actual_submit(actual=actual, user=staff_user),
+        "approve": lambda: services.actual_approve(
+            actual=actual, user=manager, expected_version=actual.version
+        ),
+        "return": lambda: services.actual_return(
+            actual=actual, user=manager, reason="理由", expected_version=actual.version
+        ),
+        "reopen": lambda: services.actual_reopen(
+            actual=actual, user=manager, reason="理由", expected_version=actual.version
+        ),
+        "submit": lambda: services.actual_submit(
+            actual=actual, user=staff_user, expected_version=actual.version
+        ),
     }[verb]
     with pytest.raises(ValidationError, match="にはできません"):
         call()
@@ -124,9 +144,11 @@ def test_forbidden_transitions_are_refused(action, draft, staff_user, manager):
 def test_only_managers_review(submitted, staff_user, auditor):
     for user in (staff_user, auditor):
         with pytest.raises(PermissionDenied):
-            services.actual_approve(actual=submitted, user=user)
+            services.actual_approve(actual=submitted, user=user, expected_version=submitted.version)
         with pytest.raises(PermissionDenied):
-            services.actual_return(actual=submitted, user=user, reason="x")
+            services.actual_return(
+                actual=submitted, user=user, reason="x", expected_version=submitted.version
+            )
     assert Actual.objects.get(pk=submitted.pk).state == "submitted"
 
 
@@ -157,14 +179,14 @@ def test_submit_refuses_an_incomplete_ratio(staff_user, fiscal_year):
         expected_version=0,
     )
     with pytest.raises(ValidationError, match="「分子」「分母」が未入力"):
-        services.actual_submit(actual=a, user=staff_user)
+        services.actual_submit(actual=a, user=staff_user, expected_version=a.version)
 
 
 @pytest.mark.django_db
 def test_a_locked_quarter_refuses_every_change(submitted, manager, staff_user, ind11, fiscal_year):
     services.quarter_lock(fiscal_year=fiscal_year, quarter=1, user=manager, reason="締め")
     with pytest.raises(ValidationError, match="締め済み"):
-        services.actual_approve(actual=submitted, user=manager)
+        services.actual_approve(actual=submitted, user=manager, expected_version=submitted.version)
     with pytest.raises(ValidationError, match="締め済み"):
         services.actual_save(
             indicator=Indicator.objects.get(code="1-3"),
@@ -175,7 +197,10 @@ def test_a_locked_quarter_refuses_every_change(submitted, manager, staff_user, i
             expected_version=0,
         )
     services.quarter_unlock(fiscal_year=fiscal_year, quarter=1, user=manager, reason="訂正のため")
-    assert services.actual_approve(actual=submitted, user=manager).state == "approved"
+    assert (
+        services.actual_approve(actual=submitted, user=manager, expected_version=submitted.version).state
+        == "approved"
+    )
     lock = QuarterLock.objects.get(fiscal_year=fiscal_year, quarter=1)
     assert [h.history_change_reason for h in lock.history.order_by("history_date")] == ["締め", "訂正のため"]
 
@@ -268,7 +293,7 @@ def test_review_page_actions(manager_client, submitted, fiscal_year):
 
 @pytest.mark.django_db
 def test_a_stale_approve_is_refused(manager_client, submitted, staff_user, manager):
-    services.actual_return(actual=submitted, user=manager, reason="確認")
+    services.actual_return(actual=submitted, user=manager, reason="確認", expected_version=submitted.version)
     r = manager_client.post(
         f"/entry/actual/{submitted.pk}/approve/", {"version": submitted.version}, follow=True
     )
@@ -287,7 +312,7 @@ def test_a_row_submitted_by_a_colleague_after_the_page_opened_refuses_the_whole_
     staff_client, draft, ind11, fiscal_year, colleague
 ):
     """The page showed 1-1 as an open draft; a colleague submitted it; the typed 130 must not vanish silently."""
-    services.actual_submit(actual=draft, user=colleague)
+    services.actual_submit(actual=draft, user=colleague, expected_version=draft.version)
     ind13 = Indicator.objects.get(code="1-3")
     r = staff_client.post(
         "/entry/2024/1/",

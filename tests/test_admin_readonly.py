@@ -35,15 +35,30 @@ def records(staff_user, colleague, manager, fiscal_year):
         expected_version=0,
     )
     actual = services.actual_approve(
-        actual=services.actual_submit(actual=actual, user=staff_user), user=second_manager
+        actual=(
+            _entry1 := services.actual_submit(actual=actual, user=staff_user, expected_version=actual.version)
+        ),
+        user=second_manager,
+        expected_version=_entry1.version,
     )
     row = BudgetRow.objects.get(table__kind="budget", table__account__code="ippan", label="運営費交付金")
     column = BudgetColumn.objects.select_related("table__fiscal_year").get(table=row.table, segment=REGION)
     execution = budget_services.execution_save(
-        row=row, column=column, quarter=1, amount=Decimal("10"), user=colleague
+        row=row,
+        column=column,
+        quarter=1,
+        amount=Decimal("10"),
+        user=colleague,
+        expected_version=0,
     )
     execution = budget_services.execution_approve(
-        execution=budget_services.execution_submit(execution=execution, user=colleague), user=second_manager
+        execution=(
+            _entry2 := budget_services.execution_submit(
+                execution=execution, user=colleague, expected_version=execution.version
+            )
+        ),
+        user=second_manager,
+        expected_version=_entry2.version,
     )
     rating = final_rating_set(
         indicator=indicator, fiscal_year=fiscal_year, grade="B", reason="目標どおり", user=manager

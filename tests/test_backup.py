@@ -184,8 +184,10 @@ def worked_year(fiscal_year, staff_user, manager):
         data={"value": Decimal("250")},
         expected_version=0,
     )
-    a = services.actual_submit(actual=a, user=staff_user)
-    a = services.actual_return(actual=a, user=manager, reason="根拠資料と件数が合いません")
+    a = services.actual_submit(actual=a, user=staff_user, expected_version=a.version)
+    a = services.actual_return(
+        actual=a, user=manager, reason="根拠資料と件数が合いません", expected_version=a.version
+    )
     a = services.actual_save(
         indicator=count,
         fiscal_year=fiscal_year,
@@ -195,8 +197,8 @@ def worked_year(fiscal_year, staff_user, manager):
         expected_version=a.version,
         reason="件数を修正",
     )
-    a = services.actual_submit(actual=a, user=staff_user)
-    services.actual_approve(actual=a, user=manager)
+    a = services.actual_submit(actual=a, user=staff_user, expected_version=a.version)
+    services.actual_approve(actual=a, user=manager, expected_version=a.version)
     r = services.actual_save(
         indicator=ratio,
         fiscal_year=fiscal_year,
@@ -205,7 +207,7 @@ def worked_year(fiscal_year, staff_user, manager):
         data={"numerator": Decimal("75"), "denominator": Decimal("100")},
         expected_version=0,
     )
-    services.actual_submit(actual=r, user=staff_user)
+    services.actual_submit(actual=r, user=staff_user, expected_version=r.version)
     FinalRating.objects.create(
         indicator=count, fiscal_year=fiscal_year, grade="B", reason="目標を達成", set_by=manager
     )

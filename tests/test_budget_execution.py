@@ -37,7 +37,11 @@ def other_line(db):
 
 
 def save(line, user, amount, quarter=1, **kwargs):
+    """Save as the page would: with the version it showed (the stored one, 0 before the first save)."""
     row, column = line
+    if "expected_version" not in kwargs:
+        stored = BudgetExecution.objects.filter(row=row, column=column, quarter=quarter).first()
+        kwargs["expected_version"] = stored.version if stored else 0
     return services.execution_save(
         row=row, column=column, quarter=quarter, amount=Decimal(amount), user=user, **kwargs
     )
@@ -63,8 +67,8 @@ def test_approved_amounts_count_in_cumulative_difference_and_rate(line, staff_us
     q1 = save(line, staff_user, "25000", quarter=1)
     q2 = save(line, staff_user, "26000", quarter=2)
     for entry in (q1, q2):
-        services.execution_submit(execution=entry, user=staff_user)
-        services.execution_approve(execution=entry, user=manager)
+        entry = services.execution_submit(execution=entry, user=staff_user, expected_version=entry.version)
+        services.execution_approve(execution=entry, user=manager, expected_version=entry.version)
     save(line, staff_user, "1", quarter=3)  # a draft: shown apart, not counted
     ln = region_line(budget_execution_summary(fiscal_year=2024, account_code="ippan"))
     assert ln.approved == {1: Decimal("25000"), 2: Decimal("26000")}
@@ -77,8 +81,8 @@ def test_approved_amounts_count_in_cumulative_difference_and_rate(line, staff_us
 
 def test_the_page_shows_budget_executed_difference_and_rate(line, staff_user, manager, manager_client):
     entry = save(line, staff_user, "25000")
-    services.execution_submit(execution=entry, user=staff_user)
-    services.execution_approve(execution=entry, user=manager)
+    entry = services.execution_submit(execution=entry, user=staff_user, expected_version=entry.version)
+    services.execution_approve(execution=entry, user=manager, expected_version=entry.version)
     content = manager_client.get(reverse("budgets:execution", args=["ippan"])).content.decode()
     row, column = line
     start = content.index(f'data-row="{row.pk}" data-column="{column.pk}"')
@@ -158,36 +162,44 @@ def test_nothing_is_saved_when_one_line_of_the_form_is_wrong(line, staff_client,
 
 
 def test_return_requires_a_reason_and_makes_the_entry_editable_again(line, staff_user, manager):
-    entry = services.execution_submit(execution=save(line, staff_user, "10"), user=staff_user)
+    entry = save(line, staff_user, "10")
+    entry = services.execution_submit(execution=entry, user=staff_user, expected_version=entry.version)
     with pytest.raises(ValidationError):
-        services.execution_return(execution=entry, user=manager, reason=" ")
-    entry = services.execution_return(execution=entry, user=manager, reason="根拠資料を添付してください")
+        services.execution_return(execution=entry, user=manager, reason=" ", expected_version=entry.version)
+    entry = services.execution_return(
+        execution=entry, user=manager, reason="根拠資料を添付してください", expected_version=entry.version
+    )
     assert entry.state == EntryState.RETURNED and entry.review_comment == "根拠資料を添付してください"
     entry = save(line, staff_user, "12", expected_version=entry.version)
     assert entry.amount == Decimal("12") and entry.state == EntryState.RETURNED
 
 
 def test_an_approved_entry_cannot_be_edited_until_a_manager_reopens_it(line, staff_user, manager):
-    entry = services.execution_submit(execution=save(line, staff_user, "10"), user=staff_user)
-    entry = services.execution_approve(execution=entry, user=manager)
+    entry = save(line, staff_user, "10")
+    entry = services.execution_submit(execution=entry, user=staff_user, expected_version=entry.version)
+    entry = services.execution_approve(execution=entry, user=manager, expected_version=entry.version)
     with pytest.raises(ValidationError, match="承認済み"):
         save(line, staff_user, "11", expected_version=entry.version)
     with pytest.raises(ValidationError):
-        services.execution_reopen(execution=entry, user=manager, reason="")
-    entry = services.execution_reopen(execution=entry, user=manager, reason="金額の訂正")
+        services.execution_reopen(execution=entry, user=manager, reason="", expected_version=entry.version)
+    entry = services.execution_reopen(
+        execution=entry, user=manager, reason="金額の訂正", expected_version=entry.version
+    )
     assert entry.state == EntryState.DRAFT
     assert save(line, staff_user, "11", expected_version=entry.version).amount == Decimal("11")
 
 
 def test_only_managers_review(line, staff_user, auditor):
-    entry = services.execution_submit(execution=save(line, staff_user, "10"), user=staff_user)
+    entry = save(line, staff_user, "10")
+    entry = services.execution_submit(execution=entry, user=staff_user, expected_version=entry.version)
     for user in (staff_user, auditor):
         with pytest.raises(PermissionDenied):
-            services.execution_approve(execution=entry, user=user)
+            services.execution_approve(execution=entry, user=user, expected_version=entry.version)
 
 
 def test_a_manager_approves_from_the_page(line, staff_user, manager_client):
-    entry = services.execution_submit(execution=save(line, staff_user, "10"), user=staff_user)
+    entry = save(line, staff_user, "10")
+    entry = services.execution_submit(execution=entry, user=staff_user, expected_version=entry.version)
     url = reverse("budgets:execution_action", args=[entry.pk])
     manager_client.post(url, {"action": "approve", "version": entry.version})
     entry.refresh_from_db()
@@ -203,7 +215,7 @@ def test_a_locked_quarter_refuses_changes(line, staff_user, manager, fiscal_year
     with pytest.raises(ValidationError, match="締め済み"):
         save(line, staff_user, "11", quarter=2, expected_version=entry.version)
     with pytest.raises(ValidationError, match="締め済み"):
-        services.execution_submit(execution=entry, user=staff_user)
+        services.execution_submit(execution=entry, user=staff_user, expected_version=entry.version)
     with pytest.raises(ValidationError, match="締め済み"):
         save(line, staff_user, "5", quarter=2)
     assert save(line, staff_user, "5", quarter=3).amount == Decimal("5")  # other quarters stay open
@@ -236,8 +248,10 @@ def test_a_stale_form_is_refused_with_the_current_value(line, staff_user, collea
 def test_every_change_keeps_who_when_old_new_and_why(line, staff_user, manager, auditor_client):
     entry = save(line, staff_user, "10")
     entry = save(line, staff_user, "15", expected_version=entry.version)
-    entry = services.execution_submit(execution=entry, user=staff_user)
-    entry = services.execution_return(execution=entry, user=manager, reason="内訳が不足")
+    entry = services.execution_submit(execution=entry, user=staff_user, expected_version=entry.version)
+    entry = services.execution_return(
+        execution=entry, user=manager, reason="内訳が不足", expected_version=entry.version
+    )
     records = list(entry.history.order_by("history_id"))
     assert [(r.amount, r.state, r.history_user.username, r.history_change_reason) for r in records] == [
         (Decimal("10"), "draft", "tanto", "下書き保存"),
@@ -290,7 +304,8 @@ def test_staff_see_only_their_department_lines(line, staff_client):
 
 def test_auditors_read_but_get_403_when_trying_to_change(line, staff_user, auditor, auditor_client):
     row, column = line
-    entry = services.execution_submit(execution=save(line, staff_user, "10"), user=staff_user)
+    entry = save(line, staff_user, "10")
+    entry = services.execution_submit(execution=entry, user=staff_user, expected_version=entry.version)
     assert auditor_client.get(reverse("budgets:execution", args=["ippan"])).status_code == 200
     assert auditor_client.get(reverse("budgets:execution_line", args=[row.pk, column.pk])).status_code == 200
     response = auditor_client.post(
@@ -312,11 +327,15 @@ def test_totals_columns_and_other_tables_take_no_execution(line, staff_user, man
     row, _ = line
     grand = BudgetColumn.objects.get(table=row.table, role="grand_total")
     with pytest.raises(PermissionDenied):
-        services.execution_save(row=row, column=grand, quarter=1, amount=Decimal("1"), user=staff_user)
+        services.execution_save(
+            row=row, column=grand, quarter=1, amount=Decimal("1"), user=staff_user, expected_version=0
+        )
     total_row = BudgetRow.objects.get(table=row.table, label="計", order=12)
     _, column = line
     with pytest.raises(ValidationError):
-        services.execution_save(row=total_row, column=column, quarter=1, amount=Decimal("1"), user=staff_user)
+        services.execution_save(
+            row=total_row, column=column, quarter=1, amount=Decimal("1"), user=staff_user, expected_version=0
+        )
 
 
 def test_the_form_shows_the_stored_amount_so_that_saving_again_changes_nothing(
@@ -349,8 +368,9 @@ def test_the_execution_page_costs_the_same_queries_with_more_entries(
                 quarter=quarter,
                 amount=Decimal("5"),
                 user=staff_user,
+                expected_version=0,
             )
-            services.execution_submit(execution=entry, user=staff_user)
+            services.execution_submit(execution=entry, user=staff_user, expected_version=entry.version)
     with django_assert_max_num_queries(13):
         response = manager_client.get(url)
     assert response.content.decode().count("承認</button>") == 12
@@ -375,7 +395,7 @@ def test_a_line_submitted_by_a_colleague_after_the_page_opened_refuses_the_whole
 ):
     row, column = line
     entry = save(line, staff_user, "12")  # the page is opened at version 1
-    services.execution_submit(execution=entry, user=colleague)
+    services.execution_submit(execution=entry, user=colleague, expected_version=entry.version)
     url = reverse("budgets:execution_save", args=["ippan", 1])
     response = staff_client.post(
         url, {f"amount-{row.pk}-{column.pk}": "99", f"version-{row.pk}-{column.pk}": "1"}, follow=True

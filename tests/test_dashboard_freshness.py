@@ -70,7 +70,7 @@ def test_an_approval_shows_at_once(manager_client, manager, staff_user):
     actual = add_actual("1-1", 1, state="approved", value="300")
     submitted = add_actual("1-1", 2, state="submitted", value="200")
     assert overview_row(manager_client, "1-1", q=2)[4] == "300社 未承認を含む: 500社"
-    services.actual_approve(actual=submitted, user=manager)
+    services.actual_approve(actual=submitted, user=manager, expected_version=submitted.version)
     row = overview_row(manager_client, "1-1", q=2)
     assert row[4] == "500社"
     assert row[5] == "50.0%"

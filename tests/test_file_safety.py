@@ -172,7 +172,13 @@ def test_workbook_opens_when_notes_and_reasons_hold_characters_xml_cannot(
     )
     row, column = execution_line
     budget_services.execution_save(
-        row=row, column=column, quarter=1, amount=Decimal("5"), user=staff_user, note="執行\ufdefメモ"
+        row=row,
+        column=column,
+        quarter=1,
+        amount=Decimal("5"),
+        user=staff_user,
+        note="執行\ufdefメモ",
+        expected_version=0,
     )
     QuarterLock.objects.create(
         fiscal_year=fiscal_year, quarter=2, is_locked=True, reason="締め\U0010ffff", changed_by=manager
@@ -198,7 +204,13 @@ def test_workbook_keeps_formula_like_notes_as_text_in_every_sheet(
     entry_post(staff_client, **{"1-1": {"value": "10", "note": IMPORTXML}})
     row, column = execution_line
     budget_services.execution_save(
-        row=row, column=column, quarter=1, amount=Decimal("5"), user=staff_user, note=DDE
+        row=row,
+        column=column,
+        quarter=1,
+        amount=Decimal("5"),
+        user=staff_user,
+        note=DDE,
+        expected_version=0,
     )
     content = export_bytes()
     wb = load_workbook(io.BytesIO(content))

@@ -68,7 +68,7 @@ def line(db):
     return row, column
 
 
-def _execution(line, user, amount, quarter=1, version=None):
+def _execution(line, user, amount, quarter=1, version=0):
     row, column = line
     return budget_services.execution_save(
         row=row,
@@ -92,7 +92,11 @@ def _unchanged(entry, state, version):
 
 def test_an_account_in_both_groups_cannot_approve_its_own_actuals(dual, manager, fiscal_year):
     for code in ("1-1", "1-3"):
-        submitted = services.actual_submit(actual=_save(code, fiscal_year, dual, "75"), user=dual)
+        submitted = services.actual_submit(
+            actual=(_entry1 := _save(code, fiscal_year, dual, "75")),
+            user=dual,
+            expected_version=_entry1.version,
+        )
         history = submitted.history.count()
         with pytest.raises(ValidationError) as exc:
             services.actual_approve(actual=submitted, user=dual, expected_version=submitted.version)
@@ -107,48 +111,79 @@ def test_the_person_who_entered_the_figure_cannot_approve_it_when_a_colleague_su
     dual, colleague, manager, fiscal_year
 ):
     draft = _save("1-1", fiscal_year, dual, "120")
-    submitted = services.actual_submit(actual=draft, user=colleague)
+    submitted = services.actual_submit(actual=draft, user=colleague, expected_version=draft.version)
     with pytest.raises(ValidationError) as exc:
-        services.actual_approve(actual=submitted, user=dual)
+        services.actual_approve(actual=submitted, user=dual, expected_version=submitted.version)
     assert exc.value.messages == [OWN_FIGURE]
     _unchanged(submitted, EntryState.SUBMITTED, 2)
 
     # Everyone who entered or changed the figure since its last approval is refused, not only the last one:
     # the first author's other inputs (備考, 根拠) may still be part of what would be approved.
-    returned = services.actual_return(actual=submitted, user=manager, reason="桁を確認してください")
+    returned = services.actual_return(
+        actual=submitted, user=manager, reason="桁を確認してください", expected_version=submitted.version
+    )
     corrected = _save("1-1", fiscal_year, colleague, "125", version=returned.version)
-    resubmitted = services.actual_submit(actual=corrected, user=colleague)
+    resubmitted = services.actual_submit(actual=corrected, user=colleague, expected_version=corrected.version)
     with pytest.raises(ValidationError, match="自分が入力・変更した値"):
-        services.actual_approve(actual=resubmitted, user=dual)
-    assert services.actual_approve(actual=resubmitted, user=manager).state == EntryState.APPROVED
+        services.actual_approve(actual=resubmitted, user=dual, expected_version=resubmitted.version)
+    assert (
+        services.actual_approve(actual=resubmitted, user=manager, expected_version=resubmitted.version).state
+        == EntryState.APPROVED
+    )
 
 
 def test_a_manager_who_only_reviewed_may_approve_after_a_reopen(dual, staff_user, manager, fiscal_year):
     """Returning and reopening change no figure: the manager who did them is still a second person."""
-    submitted = services.actual_submit(actual=_save("1-1", fiscal_year, staff_user, "120"), user=staff_user)
-    approved = services.actual_approve(actual=submitted, user=dual)
-    reopened = services.actual_reopen(actual=approved, user=dual, reason="根拠資料の差替え")
-    resubmitted = services.actual_submit(actual=reopened, user=staff_user)
-    assert services.actual_approve(actual=resubmitted, user=dual).state == EntryState.APPROVED
+    submitted = services.actual_submit(
+        actual=(_entry2 := _save("1-1", fiscal_year, staff_user, "120")),
+        user=staff_user,
+        expected_version=_entry2.version,
+    )
+    approved = services.actual_approve(actual=submitted, user=dual, expected_version=submitted.version)
+    reopened = services.actual_reopen(
+        actual=approved, user=dual, reason="根拠資料の差替え", expected_version=approved.version
+    )
+    resubmitted = services.actual_submit(actual=reopened, user=staff_user, expected_version=reopened.version)
+    assert (
+        services.actual_approve(actual=resubmitted, user=dual, expected_version=resubmitted.version).state
+        == EntryState.APPROVED
+    )
 
 
 def test_figures_approved_before_a_reopen_do_not_count_against_their_author(
     dual, staff_user, manager, fiscal_year
 ):
     """The walk through the history stops at the last approval: what someone else approved is checked."""
-    submitted = services.actual_submit(actual=_save("1-1", fiscal_year, dual, "120"), user=dual)
-    approved = services.actual_approve(actual=submitted, user=manager)
-    reopened = services.actual_reopen(actual=approved, user=manager, reason="備考の追記")
+    submitted = services.actual_submit(
+        actual=(_entry3 := _save("1-1", fiscal_year, dual, "120")),
+        user=dual,
+        expected_version=_entry3.version,
+    )
+    approved = services.actual_approve(actual=submitted, user=manager, expected_version=submitted.version)
+    reopened = services.actual_reopen(
+        actual=approved, user=manager, reason="備考の追記", expected_version=approved.version
+    )
     changed = _save("1-1", fiscal_year, staff_user, "130", version=reopened.version)
-    resubmitted = services.actual_submit(actual=changed, user=staff_user)
-    assert services.actual_approve(actual=resubmitted, user=dual).state == EntryState.APPROVED
+    resubmitted = services.actual_submit(actual=changed, user=staff_user, expected_version=changed.version)
+    assert (
+        services.actual_approve(actual=resubmitted, user=dual, expected_version=resubmitted.version).state
+        == EntryState.APPROVED
+    )
 
 
 def test_the_review_page_offers_approve_only_for_other_peoples_submissions(
     dual, dual_client, staff_user, fiscal_year
 ):
-    own = services.actual_submit(actual=_save("1-1", fiscal_year, dual, "120"), user=dual)
-    other = services.actual_submit(actual=_save("1-3", fiscal_year, staff_user, "80"), user=staff_user)
+    own = services.actual_submit(
+        actual=(_entry4 := _save("1-1", fiscal_year, dual, "120")),
+        user=dual,
+        expected_version=_entry4.version,
+    )
+    other = services.actual_submit(
+        actual=(_entry5 := _save("1-3", fiscal_year, staff_user, "80")),
+        user=staff_user,
+        expected_version=_entry5.version,
+    )
     body = dual_client.get(reverse("entry:review", args=[2024, 1])).content.decode()
     assert reverse("entry:approve", args=[own.pk]) not in body
     assert reverse("entry:approve", args=[other.pk]) in body
@@ -158,7 +193,11 @@ def test_the_review_page_offers_approve_only_for_other_peoples_submissions(
 
 
 def test_approving_ones_own_actual_through_the_page_is_refused_with_a_message(dual, dual_client, fiscal_year):
-    own = services.actual_submit(actual=_save("1-1", fiscal_year, dual, "120"), user=dual)
+    own = services.actual_submit(
+        actual=(_entry6 := _save("1-1", fiscal_year, dual, "120")),
+        user=dual,
+        expected_version=_entry6.version,
+    )
     response = dual_client.post(
         reverse("entry:approve", args=[own.pk]), {"version": own.version}, follow=True
     )
@@ -172,7 +211,9 @@ def test_approving_ones_own_actual_through_the_page_is_refused_with_a_message(du
 def test_an_account_in_both_groups_cannot_approve_its_own_executed_amounts(dual, manager, line):
     for quarter in (1, 2):
         submitted = budget_services.execution_submit(
-            execution=_execution(line, dual, "10", quarter=quarter), user=dual
+            execution=(_entry7 := _execution(line, dual, "10", quarter=quarter)),
+            user=dual,
+            expected_version=_entry7.version,
         )
         history = submitted.history.count()
         with pytest.raises(ValidationError) as exc:
@@ -187,20 +228,33 @@ def test_an_account_in_both_groups_cannot_approve_its_own_executed_amounts(dual,
 def test_the_author_of_an_executed_amount_cannot_approve_a_colleagues_submission_of_it(
     dual, colleague, manager, line
 ):
-    submitted = budget_services.execution_submit(execution=_execution(line, dual, "10"), user=colleague)
+    submitted = budget_services.execution_submit(
+        execution=(_entry8 := _execution(line, dual, "10")), user=colleague, expected_version=_entry8.version
+    )
     with pytest.raises(ValidationError) as exc:
-        budget_services.execution_approve(execution=submitted, user=dual)
+        budget_services.execution_approve(execution=submitted, user=dual, expected_version=submitted.version)
     assert exc.value.messages == [OWN_FIGURE]
     _unchanged(submitted, EntryState.SUBMITTED, 2)
-    assert budget_services.execution_approve(execution=submitted, user=manager).state == EntryState.APPROVED
+    assert (
+        budget_services.execution_approve(
+            execution=submitted, user=manager, expected_version=submitted.version
+        ).state
+        == EntryState.APPROVED
+    )
 
 
 def test_the_execution_page_offers_approve_only_for_other_peoples_submissions(
     dual, dual_client, staff_user, line
 ):
-    own = budget_services.execution_submit(execution=_execution(line, dual, "10", quarter=1), user=dual)
+    own = budget_services.execution_submit(
+        execution=(_entry9 := _execution(line, dual, "10", quarter=1)),
+        user=dual,
+        expected_version=_entry9.version,
+    )
     other = budget_services.execution_submit(
-        execution=_execution(line, staff_user, "20", quarter=2), user=staff_user
+        execution=(_entry10 := _execution(line, staff_user, "20", quarter=2)),
+        user=staff_user,
+        expected_version=_entry10.version,
     )
     body = dual_client.get(reverse("budgets:execution", args=["ippan"])).content.decode()
     action = reverse("budgets:execution_action", args=[own.pk])

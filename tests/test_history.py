@@ -25,11 +25,13 @@ def story(staff_user, manager, fiscal_year):
 
     a = save("120", 0)
     a = save("135", a.version)
-    a = services.actual_submit(actual=a, user=staff_user)
-    a = services.actual_return(actual=a, user=manager, reason="内訳を確認してください")
+    a = services.actual_submit(actual=a, user=staff_user, expected_version=a.version)
+    a = services.actual_return(
+        actual=a, user=manager, reason="内訳を確認してください", expected_version=a.version
+    )
     a = save("140", a.version)
-    a = services.actual_submit(actual=a, user=staff_user)
-    return services.actual_approve(actual=a, user=manager)
+    a = services.actual_submit(actual=a, user=staff_user, expected_version=a.version)
+    return services.actual_approve(actual=a, user=manager, expected_version=a.version)
 
 
 @pytest.mark.django_db

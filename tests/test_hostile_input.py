@@ -248,7 +248,7 @@ def submitted_actual(fiscal_year, staff_user):
         data={"value": Decimal("300")},
         expected_version=0,
     )
-    return services.actual_submit(actual=actual, user=staff_user)
+    return services.actual_submit(actual=actual, user=staff_user, expected_version=actual.version)
 
 
 @EXAMPLES

@@ -149,7 +149,7 @@ def objects(department, staff_user, fiscal_year):
         data={"value": Decimal("10")},
         expected_version=0,
     )
-    actual = services.actual_submit(actual=actual, user=staff_user)
+    actual = services.actual_submit(actual=actual, user=staff_user, expected_version=actual.version)
     table = BudgetTable.objects.filter(fiscal_year=fiscal_year, kind=BudgetTable.Kind.BUDGET).first()
     column = row = execution = None
     if table is not None:

@@ -92,7 +92,7 @@ def submitted_actuals(staff_user, fiscal_year):
             data=data,
             expected_version=0,
         )
-        result.append(services.actual_submit(actual=actual, user=staff_user))
+        result.append(services.actual_submit(actual=actual, user=staff_user, expected_version=actual.version))
     return result
 
 
@@ -107,19 +107,26 @@ def test_return_and_reopen_of_actuals_refuse_an_invisible_reason(submitted_actua
     for actual in (first, second):
         before = _state(actual)
         with pytest.raises(ValidationError) as exc:
-            services.actual_return(actual=actual, user=manager, reason=reason)
+            services.actual_return(
+                actual=actual, user=manager, reason=reason, expected_version=actual.version
+            )
         assert exc.value.messages == [f"差戻し・再開の理由を記入してください。{INVISIBLE_MESSAGE}"]
         assert _state(actual) == before
-    approved = services.actual_approve(actual=second, user=manager)
+    approved = services.actual_approve(actual=second, user=manager, expected_version=second.version)
     before = _state(approved)
     with pytest.raises(ValidationError, match="見えない文字"):
-        services.actual_reopen(actual=approved, user=manager, reason=reason)
+        services.actual_reopen(
+            actual=approved, user=manager, reason=reason, expected_version=approved.version
+        )
     assert _state(approved) == before == (EntryState.APPROVED, 3, "", 3)
 
 
 def test_a_real_reason_is_kept_trimmed(submitted_actuals, manager):
     returned = services.actual_return(
-        actual=submitted_actuals[0], user=manager, reason="\u3000根拠資料を添付してください\n"
+        actual=submitted_actuals[0],
+        user=manager,
+        reason="\u3000根拠資料を添付してください\n",
+        expected_version=submitted_actuals[0].version,
     )
     assert returned.review_comment == "根拠資料を添付してください"
     assert returned.history.latest("history_date").history_change_reason == "根拠資料を添付してください"
@@ -162,9 +169,16 @@ def submitted_executions(staff_user):
     result = []
     for quarter in (1, 2):
         entry = budget_services.execution_save(
-            row=row, column=column, quarter=quarter, amount=Decimal("10"), user=staff_user
+            row=row,
+            column=column,
+            quarter=quarter,
+            amount=Decimal("10"),
+            user=staff_user,
+            expected_version=0,
         )
-        result.append(budget_services.execution_submit(execution=entry, user=staff_user))
+        result.append(
+            budget_services.execution_submit(execution=entry, user=staff_user, expected_version=entry.version)
+        )
     return result
 
 
@@ -176,14 +190,22 @@ def test_return_and_reopen_of_executed_amounts_refuse_an_invisible_reason(
     for entry in (first, second):
         before = _state(entry)
         with pytest.raises(ValidationError, match="見えない文字"):
-            budget_services.execution_return(execution=entry, user=manager, reason=reason)
+            budget_services.execution_return(
+                execution=entry, user=manager, reason=reason, expected_version=entry.version
+            )
         assert _state(entry) == before
-    approved = budget_services.execution_approve(execution=second, user=manager)
+    approved = budget_services.execution_approve(
+        execution=second, user=manager, expected_version=second.version
+    )
     before = _state(approved)
     with pytest.raises(ValidationError, match="見えない文字"):
-        budget_services.execution_reopen(execution=approved, user=manager, reason=reason)
+        budget_services.execution_reopen(
+            execution=approved, user=manager, reason=reason, expected_version=approved.version
+        )
     assert _state(approved) == before
-    reopened = budget_services.execution_reopen(execution=approved, user=manager, reason="金額の訂正")
+    reopened = budget_services.execution_reopen(
+        execution=approved, user=manager, reason="金額の訂正", expected_version=approved.version
+    )
     assert (reopened.state, reopened.review_comment) == (EntryState.DRAFT, "金額の訂正")
 
 

@@ -281,7 +281,9 @@ def test_workflow_steps_check_the_reason_length_in_the_model(
         submitted_by=staff_user,
     )
     with pytest.raises(ValidationError, match="差戻し・再開の理由は2,000文字以内"):
-        budget_services.execution_reopen(execution=entry, user=manager, reason="理" * 2001)
+        budget_services.execution_reopen(
+            execution=entry, user=manager, reason="理" * 2001, expected_version=entry.version
+        )
     actual.refresh_from_db()
     entry.refresh_from_db()
     assert (actual.state, entry.state) == (EntryState.SUBMITTED, EntryState.APPROVED)

@@ -32,7 +32,9 @@ class Command(BaseCommand):
         if not result.ok:
             for problem in result.problems:
                 self.stderr.write(str(problem))
-            raise CommandError(f"{len(result.problems)}件の問題があるため、何も保存していません。")
+            if result.more_problems:
+                self.stderr.write(f"ほか {result.more_problems} 件")
+            raise CommandError(f"{result.problem_count}件の問題があるため、何も保存していません。")
         self.stdout.write(
             f"{result.fiscal_year.short_label} 第{result.quarter}四半期：{len(result.saved)}件の実績を取り込みました。"
         )
