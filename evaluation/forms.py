@@ -4,6 +4,8 @@ turn posted text into values with Japanese messages (a choice that does not exis
 from django import forms
 
 from evaluation.models import ASSESSMENT_MAX_LENGTH, MeasureProgress, MeasureStatus
+from evaluation.services import progress_version_message
+from indicators.forms import VersionField
 from indicators.models import FinalRating
 from measures.models import Department
 from smrj_plan.text_limits import USER_TEXT_MAX_LENGTH, form_error_messages
@@ -20,11 +22,6 @@ def _text(label: str, *, message_label: str | None = None, rows: int = 3, limit:
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages=form_error_messages(message_label or label, limit),
     )
-
-
-class VersionField(forms.IntegerField):
-    def __init__(self, **kwargs):
-        super().__init__(widget=forms.HiddenInput, required=False, min_value=0, **kwargs)
 
 
 class ProgressRowForm(forms.Form):
@@ -51,17 +48,19 @@ class ProgressRowForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = entry.version if entry is not None else 0
+        refused = progress_version_message(measure=measure, current=entry)
+        self.fields["version"].error_messages = {"required": refused, "invalid": refused}
         self.fields["evidence"].help_text = "1行に1件（資料名・URLなど）"
 
     def data_for_service(self) -> dict:
         return {n: self.cleaned_data.get(n) or "" for n in ("status", "narrative", "evidence")}
 
     def expected_version(self) -> int:
-        return self.cleaned_data.get("version") or 0
+        return self.cleaned_data["version"]
 
 
 class ReasonForm(forms.Form):
-    """A required written reason (差戻し, 再開, 担当部署の変更) and the version the page showed."""
+    """A required written reason (差戻し, 再開) and the version the page showed (required, see VersionField)."""
 
     reason = forms.CharField(
         label="理由",

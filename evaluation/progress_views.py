@@ -19,6 +19,7 @@ from indicators.selectors import fiscal_year_current, fiscal_year_get, quarter_c
 from measures.models import Department
 from measures.periods import QUARTER_CHOICES, QUARTERS, quarter_long_label
 from smrj_plan import roles
+from smrj_plan.numbers import parse_version
 from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState
 
 NOTHING_SAVED = "入力内容に誤りがあります。どの施策も保存していません。"
@@ -73,7 +74,11 @@ def _rows_closed_since_opened(post, rows) -> list:
         posted = post.get(f"m{row.measure.pk}-version")
         if row.open or row.entry is None or posted is None:
             continue
-        if not posted.isascii() or not posted.isdigit() or int(posted) != row.entry.version:
+        try:
+            version = parse_version(posted)
+        except ValidationError:
+            version = None
+        if version != row.entry.version:
             closed.append(row)
     return closed
 
@@ -101,16 +106,20 @@ def quarter(request, year: int, quarter: int, measure_pk: int | None = None):
     if bound and locked:
         messages.error(request, "この四半期は締め済みのため変更できません。")
         return redirect(request.path)
+    # Rows the POST says nothing about (not even their version) are not part of this save; every row it does
+    # carry must carry the version its page showed.
+    posted_prefixes = {key.split("-", 1)[0] for key in request.POST} if bound else set()
     for row in rows:
         row.open = not locked and (row.entry is None or row.entry.state in EDITABLE_STATES)
+        row.posted = f"m{row.measure.pk}" in posted_prefixes
         row.form = (
-            ProgressRowForm(request.POST if bound else None, measure=row.measure, entry=row.entry)
+            ProgressRowForm(request.POST if row.posted else None, measure=row.measure, entry=row.entry)
             if row.open
             else None
         )
     if bound:
         submit = request.POST.get("action") == "submit"
-        open_rows = [r for r in rows if r.open]
+        open_rows = [r for r in rows if r.open and r.posted]
         closed = _rows_closed_since_opened(request.POST, rows)
         if closed:
             for row in closed:
@@ -193,13 +202,16 @@ def _review_action(request, pk: int, action: str):
     label = f"施策{entry.measure.order}"
     back = reverse("evaluation:review", args=[entry.fiscal_year.year, entry.quarter])
     form = (VersionForm if action == "approve" else ReasonForm)(request.POST)
+    if "version" in form.errors:
+        messages.error(request, services.progress_version_message(measure=entry.measure, current=entry))
+        return redirect(back)
     if not form.is_valid():
         if form.has_error("reason", "max_length"):
             messages.error(request, f"{label}: {' '.join(form.errors['reason'])}")
         else:
             messages.error(request, f"{label}: 理由を記入してください（差戻し・再開には理由が必要です）。")
         return redirect(back)
-    version = form.cleaned_data.get("version")
+    version = form.cleaned_data["version"]
     try:
         if action == "approve":
             services.progress_approve(entry=entry, user=request.user, expected_version=version)

@@ -67,13 +67,13 @@ def self_evaluation_save(
     item: EvaluationItem,
     user,
     data: dict,
-    expected_version: int | None,
+    expected_version: int,
     reason: str = "下書き保存",
 ) -> SelfEvaluation | None:
     """Create or update the item's draft (or returned) self-evaluation.
 
-    `expected_version` is the version the page showed (0 before the first save). Returns None when nothing was
-    typed; an unchanged self-evaluation is returned with `unchanged` set and saves nothing."""
+    `expected_version` is the version the page showed (0 before the first save) and is required. Returns None
+    when nothing was typed; an unchanged self-evaluation is returned with `unchanged` set and saves nothing."""
     _require_manager(user)
     if item.chapter.plan.fiscal_year_id != fiscal_year.pk:
         raise ValidationError("この年度の計画の評価項目ではありません。")
@@ -82,6 +82,10 @@ def self_evaluation_save(
     if errors:
         raise ValidationError(errors)
     existing = self_evaluation_get(fiscal_year=fiscal_year, item=item)
+    if expected_version is None:
+        raise ValidationError(
+            "画面の版番号が正しくありません（送られていないか、読めない値です）。何も変更していません。"
+        )
     with transaction.atomic():
         if existing is not None:
             if expected_version == 0:
@@ -120,9 +124,7 @@ def self_evaluation_save(
     return evaluation
 
 
-def self_evaluation_submit(
-    *, evaluation: SelfEvaluation, user, expected_version: int | None = None
-) -> SelfEvaluation:
+def self_evaluation_submit(*, evaluation: SelfEvaluation, user, expected_version: int) -> SelfEvaluation:
     """提出: the 自己評価, the 評定 and its reasons are complete and go to another 管理者 for approval."""
     _require_manager(user)
     with transaction.atomic():
@@ -180,22 +182,20 @@ def _review(evaluation, user, to_state, reason, expected_version) -> SelfEvaluat
     return locked
 
 
-def self_evaluation_approve(
-    *, evaluation: SelfEvaluation, user, expected_version: int | None = None
-) -> SelfEvaluation:
+def self_evaluation_approve(*, evaluation: SelfEvaluation, user, expected_version: int) -> SelfEvaluation:
     """承認 by a 管理者 who did not submit, write or rate it."""
     return _review(evaluation, user, EntryState.APPROVED, "", expected_version)
 
 
 def self_evaluation_return(
-    *, evaluation: SelfEvaluation, user, reason: str, expected_version: int | None = None
+    *, evaluation: SelfEvaluation, user, reason: str, expected_version: int
 ) -> SelfEvaluation:
     """差戻し with a reason; the writer can change it again."""
     return _review(evaluation, user, EntryState.RETURNED, reason, expected_version)
 
 
 def self_evaluation_reopen(
-    *, evaluation: SelfEvaluation, user, reason: str, expected_version: int | None = None
+    *, evaluation: SelfEvaluation, user, reason: str, expected_version: int
 ) -> SelfEvaluation:
     """再開 of an approved self-evaluation, with a reason, so it (and its indicators' 評定) can change again."""
     return _review(evaluation, user, EntryState.DRAFT, reason, expected_version)

@@ -84,7 +84,7 @@ def item(request, year: int, code: str):
                         item=evaluation_item,
                         user=request.user,
                         data=form.data_for_service(),
-                        expected_version=form.cleaned_data.get("version") or 0,
+                        expected_version=form.cleaned_data["version"],
                         reason="保存して提出" if submit else "下書き保存",
                     )
                     if submit:
@@ -92,7 +92,9 @@ def item(request, year: int, code: str):
                             raise ValidationError(
                                 "「自己評価」「評定」「評定の理由」が未記入のため提出できません。"
                             )
-                        self_services.self_evaluation_submit(evaluation=evaluation, user=request.user)
+                        self_services.self_evaluation_submit(
+                            evaluation=evaluation, user=request.user, expected_version=evaluation.version
+                        )
             except ConcurrentEditError as exc:
                 messages.error(request, _conflict_message(exc.current) + " 保存していません。")
             except ValidationError as exc:
@@ -162,13 +164,19 @@ def _action(request, pk: int, action: str):
     item = evaluation_item_of(chapter=evaluation.chapter, section=evaluation.section)
     back = _item_url(evaluation.fiscal_year, item)
     form = (VersionForm if action == "approve" else ReasonForm)(request.POST)
+    if "version" in form.errors:
+        messages.error(
+            request,
+            "画面の版番号が正しくありません（送られていないか、読めない値です）。何も変更していません。",
+        )
+        return redirect(back)
     if not form.is_valid():
         if form.has_error("reason", "max_length"):
             messages.error(request, " ".join(form.errors["reason"]))
         else:
             messages.error(request, "理由を記入してください（差戻し・再開には理由が必要です）。")
         return redirect(back)
-    version = form.cleaned_data.get("version")
+    version = form.cleaned_data["version"]
     try:
         if action == "approve":
             self_services.self_evaluation_approve(

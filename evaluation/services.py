@@ -78,14 +78,14 @@ def progress_save(
     quarter: int,
     user,
     data: dict,
-    expected_version: int | None,
+    expected_version: int,
     reason: str = "下書き保存",
 ) -> MeasureProgress | None:
     """Create or update a draft (or returned) entry.
 
-    `expected_version` is the version the form was built from (0 when there was no entry yet); a different
-    stored version raises ConcurrentEditError carrying the stored entry. Returns None when nothing was typed and
-    nothing is stored; an unchanged entry is returned with `unchanged` set and saves nothing."""
+    `expected_version` is the version the form was built from (0 when there was no entry yet) and is required; a
+    different stored version raises ConcurrentEditError carrying the stored entry. Returns None when nothing was
+    typed and nothing is stored; an unchanged entry is returned with `unchanged` set and saves nothing."""
     _require_editor(user, measure)
     _require_open_quarter(fiscal_year, quarter)
     if measure.plan.fiscal_year_id != fiscal_year.pk:
@@ -139,7 +139,7 @@ def progress_save(
 class ProgressInput:
     measure: Measure
     data: dict
-    expected_version: int | None
+    expected_version: int
 
 
 @dataclass
@@ -181,7 +181,7 @@ def progress_save_many(
                     reason=reason,
                 )
                 if entry is not None and submit and entry.state in EDITABLE_STATES:
-                    entry = progress_submit(entry=entry, user=user)
+                    entry = progress_submit(entry=entry, user=user, expected_version=entry.version)
                 elif entry is not None and getattr(entry, "unchanged", False):
                     continue
             except ConcurrentEditError as exc:
@@ -199,18 +199,30 @@ def progress_save_many(
     return saved
 
 
-def progress_conflict_message(current: MeasureProgress) -> str:
-    """「先に更新されました」 with what is now stored, who stored it and its version."""
+def _stored_text(current: MeasureProgress) -> str:
     who = current.updated_by.get_username() if current.updated_by_id else "不明"
     status = selectors.status_label(current.status) if current.status else "未選択"
+    return f"現在の状況: {status}、状態: {state_label(current.state)}、更新者: {who}、版{current.version}"
+
+
+def progress_conflict_message(current: MeasureProgress) -> str:
+    """「先に更新されました」 with what is now stored, who stored it and its version."""
     return (
-        f"{_measure_label(current.measure)}の取組状況は他の利用者が先に更新しました（現在の状況: {status}、"
-        f"状態: {state_label(current.state)}、更新者: {who}、版{current.version}）。"
+        f"{_measure_label(current.measure)}の取組状況は他の利用者が先に更新しました（{_stored_text(current)}）。"
         "画面を開き直して内容を確かめてから入力してください。"
     )
 
 
-def progress_submit(*, entry: MeasureProgress, user, expected_version: int | None = None) -> MeasureProgress:
+def progress_version_message(*, measure: Measure, current: MeasureProgress | None) -> str:
+    """The refusal of a change that came without a readable version (nobody can tell what the user saw)."""
+    stored = _stored_text(current) if current is not None else "まだ保存された内容はありません"
+    return (
+        f"{_measure_label(measure)}の取組状況：画面の版番号が正しくありません（送られていないか、読めない値です）。"
+        f"何も変更していません（{stored}）。画面を開き直して内容を確かめてから操作してください。"
+    )
+
+
+def progress_submit(*, entry: MeasureProgress, user, expected_version: int) -> MeasureProgress:
     """提出: a 担当者 of the measure's 部署 sends a complete draft (or returned) entry for review."""
     _require_editor(user, entry.measure)
     with transaction.atomic():
@@ -237,21 +249,17 @@ def _review(entry: MeasureProgress, user, to_state: str, reason: str, expected_v
     return locked
 
 
-def progress_approve(*, entry: MeasureProgress, user, expected_version: int | None = None) -> MeasureProgress:
+def progress_approve(*, entry: MeasureProgress, user, expected_version: int) -> MeasureProgress:
     """承認 by a 管理者 who neither submitted nor wrote the entry (four-eyes, in workflow.transition)."""
     return _review(entry, user, EntryState.APPROVED, "", expected_version)
 
 
-def progress_return(
-    *, entry: MeasureProgress, user, reason: str, expected_version: int | None = None
-) -> MeasureProgress:
+def progress_return(*, entry: MeasureProgress, user, reason: str, expected_version: int) -> MeasureProgress:
     """差戻し by a 管理者, with a reason the 部署 reads; the entry becomes editable again."""
     return _review(entry, user, EntryState.RETURNED, reason, expected_version)
 
 
-def progress_reopen(
-    *, entry: MeasureProgress, user, reason: str, expected_version: int | None = None
-) -> MeasureProgress:
+def progress_reopen(*, entry: MeasureProgress, user, reason: str, expected_version: int) -> MeasureProgress:
     """再開 by a 管理者: an approved entry goes back to 下書き, with a written reason."""
     return _review(entry, user, EntryState.DRAFT, reason, expected_version)
 

@@ -72,7 +72,7 @@ def submitted_progress(fiscal_year, staff_user):
         data={"status": "done", "narrative": "完了した。"},
         expected_version=0,
     )
-    return progress_services.progress_submit(entry=entry, user=staff_user)
+    return progress_services.progress_submit(entry=entry, user=staff_user, expected_version=entry.version)
 
 
 @EXAMPLES
@@ -85,7 +85,7 @@ def test_progress_review_actions_survive_hostile_input(manager, submitted_progre
             {"reason": reason, "version": version},
         )
         assert_no_server_error(response)
-        assert response.status_code == 302
+        assert response.status_code in (302, 400)  # 400: a NUL character, refused before the view
         entry = MeasureProgress.objects.get()
         if entry.state != before:
             assert entry.state in ("approved", "returned")
@@ -108,7 +108,7 @@ def test_the_self_evaluation_form_survives_hostile_input(manager, field, hostile
         after = counts()
         if response.status_code == 302 and after["self"] > before["self"]:
             stored = SelfEvaluation.objects.get()
-            assert stored.grade in ("S", "A", "B", "C", "D")
+            assert stored.grade in ("", "S", "A", "B", "C", "D")  # a draft may leave it open
             if field in ("assessment", "grade_reason"):
                 assert getattr(stored, field) == hostile.strip()
         elif response.status_code != 302:
@@ -125,7 +125,9 @@ def evaluation(fiscal_year, plan, manager):
         data={"assessment": "本文", "grade": "A", "grade_reason": "理由"},
         expected_version=0,
     )
-    return self_services.self_evaluation_submit(evaluation=written, user=manager)
+    return self_services.self_evaluation_submit(
+        evaluation=written, user=manager, expected_version=written.version
+    )
 
 
 @EXAMPLES
@@ -140,7 +142,10 @@ def test_self_evaluation_actions_survive_hostile_input(evaluation, action, reaso
             reverse(f"evaluation:self_{action}", args=[evaluation.pk]), {"reason": reason, "version": version}
         )
         assert_no_server_error(response)
-        assert response.status_code == 302
+        assert response.status_code in (302, 400)  # 400: a NUL character, refused before the view
+        evaluation.refresh_from_db()
+        if response.status_code == 400:
+            assert evaluation.state == "submitted"
 
 
 @EXAMPLES

@@ -53,7 +53,7 @@ def _save(measure, fiscal_year, user, data=DONE, quarter=1, version=0):
 def test_enter_submit_approve_with_history(measure, fiscal_year, staff_user, manager):
     entry = _save(measure, fiscal_year, staff_user)
     assert (entry.state, entry.version, entry.status) == (EntryState.DRAFT, 1, "done")
-    entry = services.progress_submit(entry=entry, user=staff_user)
+    entry = services.progress_submit(entry=entry, user=staff_user, expected_version=entry.version)
     entry = services.progress_approve(entry=entry, user=manager, expected_version=2)
     entry.refresh_from_db()
     assert (entry.state, entry.version, entry.reviewed_by, entry.submitted_by) == (
@@ -80,31 +80,37 @@ def test_enter_submit_approve_with_history(measure, fiscal_year, staff_user, man
 def test_nobody_approves_what_they_submitted_whatever_their_groups(measure, fiscal_year, department, manager):
     both = make_user("kenmu", Role.STAFF, department)
     both.groups.add(*manager.groups.all())
-    entry = services.progress_submit(entry=_save(measure, fiscal_year, both), user=both)
+    entry = services.progress_submit(entry=_save(measure, fiscal_year, both), user=both, expected_version=1)
     with pytest.raises(ValidationError, match="自分が提出した値は承認できません"):
-        services.progress_approve(entry=entry, user=both)
+        services.progress_approve(entry=entry, user=both, expected_version=entry.version)
     entry.refresh_from_db()
     assert entry.state == EntryState.SUBMITTED
-    services.progress_approve(entry=entry, user=manager)
+    services.progress_approve(entry=entry, user=manager, expected_version=entry.version)
     entry.refresh_from_db()
     assert entry.state == EntryState.APPROVED
 
 
 def test_return_and_reopen_need_a_visible_reason(measure, fiscal_year, staff_user, manager):
-    entry = services.progress_submit(entry=_save(measure, fiscal_year, staff_user), user=staff_user)
+    entry = services.progress_submit(
+        entry=_save(measure, fiscal_year, staff_user), user=staff_user, expected_version=1
+    )
     for reason in ("", "　", "\u200b"):
         with pytest.raises(ValidationError, match="差戻し・再開の理由を記入してください"):
-            services.progress_return(entry=entry, user=manager, reason=reason)
-    entry = services.progress_return(entry=entry, user=manager, reason="根拠資料を添付してください")
+            services.progress_return(entry=entry, user=manager, reason=reason, expected_version=entry.version)
+    entry = services.progress_return(
+        entry=entry, user=manager, reason="根拠資料を添付してください", expected_version=entry.version
+    )
     assert (entry.state, entry.review_comment) == (EntryState.RETURNED, "根拠資料を添付してください")
     entry = _save(
         measure, fiscal_year, staff_user, data={**DONE, "evidence": "議事録"}, version=entry.version
     )
-    entry = services.progress_submit(entry=entry, user=staff_user)
-    entry = services.progress_approve(entry=entry, user=manager)
+    entry = services.progress_submit(entry=entry, user=staff_user, expected_version=entry.version)
+    entry = services.progress_approve(entry=entry, user=manager, expected_version=entry.version)
     with pytest.raises(ValidationError):
-        services.progress_reopen(entry=entry, user=manager, reason=" ")
-    entry = services.progress_reopen(entry=entry, user=manager, reason="年度末に見直す")
+        services.progress_reopen(entry=entry, user=manager, reason=" ", expected_version=entry.version)
+    entry = services.progress_reopen(
+        entry=entry, user=manager, reason="年度末に見直す", expected_version=entry.version
+    )
     assert entry.state == EntryState.DRAFT
 
 
@@ -113,10 +119,10 @@ def test_submission_needs_a_status_and_a_narrative_that_shows_something(
 ):
     entry = _save(measure, fiscal_year, staff_user, data={"status": "", "narrative": "予定の準備を進めた。"})
     with pytest.raises(ValidationError, match="「状況」が未入力のため提出できません"):
-        services.progress_submit(entry=entry, user=staff_user)
+        services.progress_submit(entry=entry, user=staff_user, expected_version=entry.version)
     entry = _save(measure_3, fiscal_year, staff_user, data={"status": "delayed", "narrative": "\u200b\u3000"})
     with pytest.raises(ValidationError, match="「取組状況」が未入力のため提出できません"):
-        services.progress_submit(entry=entry, user=staff_user)
+        services.progress_submit(entry=entry, user=staff_user, expected_version=entry.version)
     assert set(MeasureProgress.objects.values_list("state", flat=True)) == {EntryState.DRAFT}
 
 
@@ -148,12 +154,14 @@ def test_after_a_department_change_the_new_department_enters_it(measure, fiscal_
 
 
 def test_a_locked_quarter_refuses_saving_and_reviewing(measure, measure_3, fiscal_year, staff_user, manager):
-    entry = services.progress_submit(entry=_save(measure_3, fiscal_year, staff_user), user=staff_user)
+    entry = services.progress_submit(
+        entry=_save(measure_3, fiscal_year, staff_user), user=staff_user, expected_version=1
+    )
     actual_services.quarter_lock(fiscal_year=fiscal_year, quarter=1, user=manager, reason="第1四半期を締める")
     with pytest.raises(ValidationError, match="締め済み"):
         _save(measure, fiscal_year, staff_user)
     with pytest.raises(ValidationError, match="締め済み"):
-        services.progress_approve(entry=entry, user=manager)
+        services.progress_approve(entry=entry, user=manager, expected_version=entry.version)
     entry.refresh_from_db()
     assert entry.state == EntryState.SUBMITTED
     assert MeasureProgress.objects.count() == 1
@@ -227,7 +235,9 @@ def test_the_quarter_page_saves_and_submits_all_rows_or_none(staff_client, measu
 def test_a_row_submitted_meanwhile_refuses_the_whole_page(staff_client, staff_user, measure, fiscal_year):
     url = reverse("evaluation:quarter", args=[2024, 1])
     entry = _save(measure, fiscal_year, staff_user)
-    services.progress_submit(entry=entry, user=staff_user)  # a colleague's tab submitted it: now version 2
+    services.progress_submit(
+        entry=entry, user=staff_user, expected_version=entry.version
+    )  # a colleague's tab submitted it: now version 2
     response = _post_rows(staff_client, url, {measure.pk: (1, {**DONE, "narrative": "上書き"})})
     content = response.content.decode()
     assert "施策1の取組状況は他の利用者が先に更新しました" in content
@@ -235,16 +245,27 @@ def test_a_row_submitted_meanwhile_refuses_the_whole_page(staff_client, staff_us
 
 
 def test_review_page_approves_and_returns(manager_client, staff_user, measure, measure_3, fiscal_year):
-    one = services.progress_submit(entry=_save(measure, fiscal_year, staff_user), user=staff_user)
-    three = services.progress_submit(entry=_save(measure_3, fiscal_year, staff_user), user=staff_user)
+    one = services.progress_submit(
+        entry=_save(measure, fiscal_year, staff_user), user=staff_user, expected_version=1
+    )
+    three = services.progress_submit(
+        entry=_save(measure_3, fiscal_year, staff_user), user=staff_user, expected_version=1
+    )
     review = reverse("evaluation:review", args=[2024, 1])
     assert "講習会を4回開催し" in manager_client.get(review).content.decode()
     response = manager_client.post(
         reverse("evaluation:approve", args=[one.pk]), {"version": one.version}, follow=True
     )
     assert "施策1の取組状況を承認しました。" in response.content.decode()
-    response = manager_client.post(reverse("evaluation:return", args=[three.pk]), {"reason": ""}, follow=True)
+    response = manager_client.post(
+        reverse("evaluation:return", args=[three.pk]), {"reason": "", "version": 2}, follow=True
+    )
     assert "理由を記入してください" in response.content.decode()
+    # Without the version the page was built from, nothing changes.
+    response = manager_client.post(
+        reverse("evaluation:return", args=[three.pk]), {"reason": "確認"}, follow=True
+    )
+    assert "施策3の取組状況：画面の版番号が正しくありません" in response.content.decode()
     response = manager_client.post(
         reverse("evaluation:return", args=[three.pk]), {"reason": "数値を確認", "version": 2}, follow=True
     )
@@ -261,8 +282,12 @@ def test_review_page_approves_and_returns(manager_client, staff_user, measure, m
 
 
 def test_the_history_page_shows_who_what_and_why(staff_client, staff_user, manager, measure, fiscal_year):
-    entry = services.progress_submit(entry=_save(measure, fiscal_year, staff_user), user=staff_user)
-    services.progress_return(entry=entry, user=manager, reason="根拠資料が足りません")
+    entry = services.progress_submit(
+        entry=_save(measure, fiscal_year, staff_user), user=staff_user, expected_version=1
+    )
+    services.progress_return(
+        entry=entry, user=manager, reason="根拠資料が足りません", expected_version=entry.version
+    )
     content = staff_client.get(reverse("evaluation:measure_history", args=[measure.pk])).content.decode()
     assert "根拠資料が足りません" in content
     assert "提出済み → 差戻し" in content

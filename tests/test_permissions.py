@@ -131,7 +131,9 @@ def objects(department, staff_user, fiscal_year):
         data={"status": "on_schedule", "narrative": "相談会を開催した。"},
         expected_version=0,
     )
-    progress = progress_services.progress_submit(entry=progress, user=staff_user)
+    progress = progress_services.progress_submit(
+        entry=progress, user=staff_user, expected_version=progress.version
+    )
     writer = make_user("kanri-writer", Role.MANAGER)
     evaluation = self_services.self_evaluation_save(
         fiscal_year=fiscal_year,
@@ -140,7 +142,9 @@ def objects(department, staff_user, fiscal_year):
         data={"assessment": "目標を上回った。", "grade": "A", "grade_reason": "達成率120%以上。"},
         expected_version=0,
     )
-    evaluation = self_services.self_evaluation_submit(evaluation=evaluation, user=writer)
+    evaluation = self_services.self_evaluation_submit(
+        evaluation=evaluation, user=writer, expected_version=evaluation.version
+    )
     actual = services.actual_save(
         indicator=ind,
         fiscal_year=fiscal_year,

@@ -66,10 +66,16 @@ def test_the_items_are_the_five_pillars_and_the_chapters_with_content(plan):
 def test_write_submit_and_approve_by_another_manager(fiscal_year, item, manager, second_manager):
     evaluation = _write(fiscal_year, item, manager)
     assert (evaluation.section.number, evaluation.state, evaluation.grade) == (1, EntryState.DRAFT, "A")
-    evaluation = self_services.self_evaluation_submit(evaluation=evaluation, user=manager)
+    evaluation = self_services.self_evaluation_submit(
+        evaluation=evaluation, user=manager, expected_version=evaluation.version
+    )
     with pytest.raises(ValidationError, match="自分が提出した値は承認できません"):
-        self_services.self_evaluation_approve(evaluation=evaluation, user=manager)
-    evaluation = self_services.self_evaluation_approve(evaluation=evaluation, user=second_manager)
+        self_services.self_evaluation_approve(
+            evaluation=evaluation, user=manager, expected_version=evaluation.version
+        )
+    evaluation = self_services.self_evaluation_approve(
+        evaluation=evaluation, user=second_manager, expected_version=evaluation.version
+    )
     assert (evaluation.state, evaluation.reviewed_by) == (EntryState.APPROVED, second_manager)
     with pytest.raises(ValidationError, match="承認済み"):
         _write(fiscal_year, item, manager, data={**TEXT, "grade": "B"}, version=evaluation.version)
@@ -82,7 +88,9 @@ def test_submission_needs_the_text_the_grade_and_its_reason(fiscal_year, item, m
         fiscal_year, item, manager, data={"assessment": "途中まで", "grade": "", "grade_reason": " "}
     )
     with pytest.raises(ValidationError) as exc:
-        self_services.self_evaluation_submit(evaluation=evaluation, user=manager)
+        self_services.self_evaluation_submit(
+            evaluation=evaluation, user=manager, expected_version=evaluation.version
+        )
     assert exc.value.messages == ["「評定」「評定の理由」が未記入のため提出できません。"]
 
 
@@ -95,12 +103,14 @@ def test_only_managers_write_it(request, fiscal_year, item, who):
 
 def test_return_and_reopen_with_reasons(fiscal_year, item, manager, second_manager):
     evaluation = self_services.self_evaluation_submit(
-        evaluation=_write(fiscal_year, item, manager), user=manager
+        evaluation=_write(fiscal_year, item, manager), user=manager, expected_version=1
     )
     with pytest.raises(ValidationError):
-        self_services.self_evaluation_return(evaluation=evaluation, user=second_manager, reason="\ufeff")
+        self_services.self_evaluation_return(
+            evaluation=evaluation, user=second_manager, reason="\ufeff", expected_version=evaluation.version
+        )
     evaluation = self_services.self_evaluation_return(
-        evaluation=evaluation, user=second_manager, reason="施策の成果を具体的に"
+        evaluation=evaluation, user=second_manager, reason="施策の成果を具体的に", expected_version=2
     )
     evaluation = _write(
         fiscal_year,
@@ -109,10 +119,14 @@ def test_return_and_reopen_with_reasons(fiscal_year, item, manager, second_manag
         data={**TEXT, "assessment": "具体的に書き直した。"},
         version=evaluation.version,
     )
-    evaluation = self_services.self_evaluation_submit(evaluation=evaluation, user=manager)
-    evaluation = self_services.self_evaluation_approve(evaluation=evaluation, user=second_manager)
+    evaluation = self_services.self_evaluation_submit(
+        evaluation=evaluation, user=manager, expected_version=evaluation.version
+    )
+    evaluation = self_services.self_evaluation_approve(
+        evaluation=evaluation, user=second_manager, expected_version=evaluation.version
+    )
     evaluation = self_services.self_evaluation_reopen(
-        evaluation=evaluation, user=second_manager, reason="評定の見直し"
+        evaluation=evaluation, user=second_manager, reason="評定の見直し", expected_version=evaluation.version
     )
     assert (evaluation.state, evaluation.review_comment) == (EntryState.DRAFT, "評定の見直し")
 
@@ -138,7 +152,7 @@ def test_indicator_ratings_are_frozen_while_the_item_is_under_review(
         indicator=indicator, fiscal_year=fiscal_year, grade="B", reason="目標どおり", user=manager
     )
     evaluation = self_services.self_evaluation_submit(
-        evaluation=_write(fiscal_year, item, manager), user=manager
+        evaluation=_write(fiscal_year, item, manager), user=manager, expected_version=1
     )
     with pytest.raises(ValidationError, match="提出済み"):
         self_services.indicator_rating_set(
@@ -152,7 +166,9 @@ def test_indicator_ratings_are_frozen_while_the_item_is_under_review(
         reason="未達",
         user=manager,
     )
-    self_services.self_evaluation_return(evaluation=evaluation, user=second_manager, reason="評定を確認")
+    self_services.self_evaluation_return(
+        evaluation=evaluation, user=second_manager, reason="評定を確認", expected_version=evaluation.version
+    )
     self_services.indicator_rating_set(
         indicator=indicator, fiscal_year=fiscal_year, grade="A", reason="見直し", user=manager
     )
@@ -169,12 +185,19 @@ def test_the_approver_must_not_have_rated_the_items_indicators(fiscal_year, item
         reason="顕著",
         user=second_manager,
     )
-    evaluation = self_services.self_evaluation_submit(evaluation=evaluation, user=manager)
+    evaluation = self_services.self_evaluation_submit(
+        evaluation=evaluation, user=manager, expected_version=evaluation.version
+    )
     with pytest.raises(ValidationError, match="指標の評定を自分が設定・変更しているため承認できません"):
-        self_services.self_evaluation_approve(evaluation=evaluation, user=second_manager)
+        self_services.self_evaluation_approve(
+            evaluation=evaluation, user=second_manager, expected_version=evaluation.version
+        )
     third = make_user("kanri3", Role.MANAGER)
     assert (
-        self_services.self_evaluation_approve(evaluation=evaluation, user=third).state == EntryState.APPROVED
+        self_services.self_evaluation_approve(
+            evaluation=evaluation, user=third, expected_version=evaluation.version
+        ).state
+        == EntryState.APPROVED
     )
 
 

@@ -71,8 +71,8 @@ def year_data(fiscal_year, plan):
             data=figures,
             expected_version=0,
         )
-        actual = actual_services.actual_submit(actual=actual, user=user)
-        actual_services.actual_approve(actual=actual, user=approver)
+        actual = actual_services.actual_submit(actual=actual, user=user, expected_version=actual.version)
+        actual_services.actual_approve(actual=actual, user=approver, expected_version=actual.version)
     for order, quarter, status in [(1, 1, "on_schedule"), (1, 2, "ahead"), (3, 1, "delayed")]:
         measure = Measure.objects.get(order=order)
         user = staff_of(measure.department)
@@ -88,8 +88,8 @@ def year_data(fiscal_year, plan):
             },
             expected_version=0,
         )
-        entry = progress_services.progress_submit(entry=entry, user=user)
-        progress_services.progress_approve(entry=entry, user=approver)
+        entry = progress_services.progress_submit(entry=entry, user=user, expected_version=entry.version)
+        progress_services.progress_approve(entry=entry, user=approver, expected_version=entry.version)
     progress_services.progress_save(  # a draft: not in the document
         measure=Measure.objects.get(order=3),
         fiscal_year=fiscal_year,
@@ -113,7 +113,9 @@ def year_data(fiscal_year, plan):
         data={"assessment": ASSESSMENT, "grade": "B", "grade_reason": GRADE_REASON},
         expected_version=0,
     )
-    self_services.self_evaluation_submit(evaluation=evaluation, user=writer)
+    self_services.self_evaluation_submit(
+        evaluation=evaluation, user=writer, expected_version=evaluation.version
+    )
     return writer
 
 
