@@ -51,7 +51,10 @@ INDICATOR_HEADERS = [
     "評定の目安",
     "評定",
 ]
-INDICATOR_WIDTHS_MM = [12, 38, 9, 10, 17, 17, 15, 14, 16, 14, 12]  # 174 mm: the text width
+INDICATOR_WIDTHS_MM = [14, 34, 9, 12, 17, 17, 16, 14, 16, 14, 11]  # 174 mm: the text width
+CELL_MARGIN_TWIPS = (
+    "57"  # 1 mm each side instead of Word's 1.9 mm: 「100.0%」 and 「目標値」 stay on one line
+)
 NUMERIC_COLUMNS = {4, 5, 6, 8}
 
 
@@ -61,7 +64,13 @@ def _t(value) -> str:
 
 def _set_fonts(element) -> None:
     """Name the font for every script on a style or run element, dropping theme fonts that would override it."""
-    rpr = element.get_or_add_rPr()
+    if hasattr(element, "get_or_add_rPr"):
+        rpr = element.get_or_add_rPr()
+    else:  # docDefaults' rPrDefault, which python-docx does not model
+        rpr = element.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = OxmlElement("w:rPr")
+            element.append(rpr)
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -95,17 +104,10 @@ def _document() -> Document:
     doc.styles["Heading 1"].font.size = Pt(13)
     doc.styles["Heading 2"].font.size = Pt(11)
     doc.styles["Heading 3"].font.size = Pt(10.5)
-    # Word's own default (docDefaults) too, for text in styles this code does not name.
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    if defaults is not None:
-        rpr_default = defaults.find(qn("w:rPrDefault"))
-        if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
-            fonts = rpr_default.find(qn("w:rPr")).find(qn("w:rFonts"))
-            if fonts is not None:
-                for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-                    fonts.attrib.pop(qn(attr), None)
-                for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-                    fonts.set(qn(attr), FONT_NAME)
+    # Word's own default (docDefaults) too, for text in styles this code does not name; Japanese as the East
+    # Asian language, so lines break by the Japanese rules (no 「。」 at the start of a line).
+    rpr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    _set_fonts(rpr_default)
     return doc
 
 
@@ -180,9 +182,17 @@ def _table(doc: Document, headers: list[str], widths_mm: list[int]):
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     # Word reads the cells' widths, LibreOffice the grid's: both are set, and the layout fixed to them.
-    layout = OxmlElement("w:tblLayout")
+    # Word rejects table properties out of the schema's order: tblLayout through python-docx, which places it,
+    # and tblCellMar right after it.
+    layout = table._tbl.tblPr.get_or_add_tblLayout()
     layout.set(qn("w:type"), "fixed")
-    table._tbl.tblPr.append(layout)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), CELL_MARGIN_TWIPS)
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    layout.addnext(margins)
     for index, width in enumerate(widths_mm):
         table.columns[index].width = Mm(width)
     for index, header in enumerate(headers):
@@ -297,9 +307,13 @@ def _measure_section(doc: Document, detail: SelfEvaluationDetail) -> None:
     if not detail.measures:
         _paragraphs(doc, "", empty="この評価項目には施策がありません。")
         return
-    current_heading = None
+    current_heading = current_section = None
     for line in detail.measures:
         m = line.measure
+        if not detail.item.is_pillar and m.section_id and m.section_id != current_section:
+            # A chapter's measures under its numbered items (「1. 顧客重視」).
+            doc.add_heading(_t(f"{m.section.number}. {m.section.title}"), level=2)
+            current_section = m.section_id
         heading = _measure_heading(m)
         if heading and heading != current_heading:
             doc.add_heading(_t(heading), level=3)

@@ -191,3 +191,26 @@ def test_the_list_page_changes_a_department(manager_client, staff_client):
     assert staff_client.post(url, {"department": jinji.pk, "reason": "x"}).status_code == 403
     measure.refresh_from_db()
     assert measure.department == jinji
+
+
+def test_a_department_set_in_the_admin_is_kept_like_a_managers(sysadmin_client):
+    measure = Measure.objects.get(order=4)
+    jinji = Department.objects.get(code="jinji")
+    data = {
+        "plan": measure.plan_id,
+        "chapter": measure.chapter_id,
+        "section": measure.section_id,
+        "heading": measure.heading_id,
+        "order": measure.order,
+        "text": measure.text,
+        "source_line": measure.source_line,
+        "department": jinji.pk,
+    }
+    response = sysadmin_client.post(reverse("admin:measures_measure_change", args=[measure.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    call_command("load_plan", verbosity=0)
+    measure.refresh_from_db()
+    assert (measure.department, measure.department_is_default) == (jinji, False)
+    assert (
+        measure.history.order_by("-history_id").first().history_change_reason == "管理サイトで担当部署を変更"
+    )
