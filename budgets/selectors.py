@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 
 from budgets.models import Account, BudgetCell, BudgetColumn, BudgetExecution, BudgetRow, BudgetTable
 from measures.periods import QUARTERS
+from smrj_plan import formatting
 from smrj_plan.workflow import EntryState
 
 # A published total may differ from the sum of its parts by this much (百万円) and still count as a
@@ -68,9 +69,7 @@ class GridCell:
 
     @property
     def text(self) -> str:
-        from budgets.templatetags.budget_format import format_million
-
-        return format_million(self.amount) if self.present else ""
+        return formatting.million(self.amount) if self.present else ""
 
 
 @dataclass(frozen=True)
@@ -407,12 +406,10 @@ class ExecutionLine:
 
     @property
     def rate(self) -> Decimal | None:
-        """執行率 in %, to 0.1 half-up; None when the budget is 「-」 or 0."""
-        from decimal import ROUND_HALF_UP
-
+        """執行率 in %, rounded like every percentage (`round_percent`); None when the budget is 「-」 or 0."""
         if not self.budget:
             return None
-        return (self.executed / self.budget * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return formatting.round_percent(self.executed * 100 / self.budget)
 
     @property
     def pending_total(self) -> Decimal:

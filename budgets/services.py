@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from budgets import selectors
 from budgets.models import BudgetColumn, BudgetExecution, BudgetRow
 from measures.periods import QUARTERS, quarter_label
-from smrj_plan import roles
+from smrj_plan import formatting, roles
 from smrj_plan.models import QuarterLock
 from smrj_plan.numbers import parse_decimal
 from smrj_plan.workflow import (
@@ -164,9 +164,9 @@ class ExecutionBatchError(Exception):
 
 
 def _stored_text(current: BudgetExecution) -> str:
-    who = current.updated_by.get_username() if current.updated_by_id else "不明"
+    who = formatting.person_name(current.updated_by) if current.updated_by_id else "不明"
     return (
-        f"現在の値: {current.amount.normalize():f}百万円、状態: {state_label(current.state)}、"
+        f"現在の値: {formatting.executed(current.amount)}百万円、状態: {state_label(current.state)}、"
         f"更新者: {who}、版{current.version}"
     )
 

@@ -33,7 +33,7 @@ from indicators.progress import (
 )
 from measures.models import Department, FiscalYear, Section
 from measures.periods import QUARTERS, quarter_label
-from smrj_plan import roles
+from smrj_plan import formatting, roles
 from smrj_plan.workflow import EntryState, state_label
 
 FIGURE_COLUMNS = (
@@ -686,7 +686,7 @@ class SegmentExecution:
     """One column (業務 segment / 経理) of a 勘定's 予算計画 支出: budget and approved execution per quarter."""
 
     label: str
-    budget: Decimal
+    budget: Decimal | None  # None when every line of the column is published as 「-」 (no amount, not 0)
     executed: dict[int, Decimal]  # quarter → approved amount
     pending: Decimal  # not yet approved, all quarters
     through: int = (
@@ -704,12 +704,10 @@ class SegmentExecution:
     @property
     def cumulative_rates(self) -> list[Decimal | None]:
         """累計執行率 after each quarter, rounded like every percentage (`round_percent`); None without budget."""
-        from indicators.progress import round_percent
-
         if not self.budget:
             return [None] * len(QUARTERS)
         return [
-            round_percent(c * 100 / self.budget) if q <= self.through else None
+            formatting.round_percent(c * 100 / self.budget) if q <= self.through else None
             for q, c in zip(QUARTERS, self.cumulative, strict=True)
         ]
 
@@ -724,29 +722,25 @@ class SegmentExecution:
 
     @property
     def quarter_cells(self) -> list[tuple[str, str]]:
-        """(執行額, 累計執行率) per quarter as shown: 百万円 with 「△」 for negatives, the rate in %; 「—」 after
-        the last quarter with approved executions."""
-        from dashboard.tables import DASH, format_amount, format_percent
-
+        """(執行額, 累計執行率) per quarter as shown (`smrj_plan.formatting`): 百万円 to 千円 with 「△」 for
+        negatives, the rate in %; 「—」 after the last quarter with approved executions."""
         return [
             (
-                format_amount(self.executed.get(q, Decimal("0"))) if q <= self.through else DASH,
-                format_percent(rate),
+                formatting.executed(self.executed.get(q, Decimal("0")))
+                if q <= self.through
+                else formatting.DASH,
+                formatting.percent(rate),
             )
             for q, rate in zip(QUARTERS, self.cumulative_rates, strict=True)
         ]
 
     @property
     def budget_text(self) -> str:
-        from dashboard.tables import format_amount
-
-        return format_amount(self.budget)
+        return formatting.million(self.budget)
 
     @property
     def pending_text(self) -> str:
-        from dashboard.tables import format_amount
-
-        return format_amount(self.pending)
+        return formatting.executed(self.pending)
 
 
 @dataclass
@@ -778,15 +772,16 @@ def budget_execution_by_segment(
     if not expense_lines and not summary.sections:
         expense_lines = summary.lines
     segments: dict[str, SegmentExecution] = {}
-    total = SegmentExecution(label="合計", budget=Decimal("0"), executed={}, pending=Decimal("0"))
+    total = SegmentExecution(label="合計", budget=None, executed={}, pending=Decimal("0"))
     for line in expense_lines:
         seg = segments.get(line.column_label)
         if seg is None:
             seg = segments[line.column_label] = SegmentExecution(
-                label=line.column_label, budget=Decimal("0"), executed={}, pending=Decimal("0")
+                label=line.column_label, budget=None, executed={}, pending=Decimal("0")
             )
         for target in (seg, total):
-            target.budget += line.budget or Decimal("0")
+            if line.budget is not None:  # 「-」 adds nothing; a column of 「-」 only keeps None, shown 「-」
+                target.budget = (target.budget or Decimal("0")) + line.budget
             target.pending += line.pending_total
             for q, amount in line.approved.items():
                 target.executed[q] = target.executed.get(q, Decimal("0")) + amount

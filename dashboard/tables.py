@@ -1,9 +1,8 @@
-"""The dashboard's django-tables2 table and the figure formatting shared by the dashboard pages.
+"""The dashboard's django-tables2 table; every figure in it is written by `smrj_plan.formatting`.
 
 Rows are `IndicatorProgressRow`s from dashboard_selectors; sorting works on their sort keys, where a missing
 figure (未入力) ranks below every figure, and the table renders with no query of its own."""
 
-from decimal import Decimal
 from html import escape as _esc
 
 import django_tables2 as tables
@@ -11,53 +10,24 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from indicators.progress import IndicatorProgress, Kind
+from smrj_plan import formatting
+from smrj_plan.formatting import DASH
 from smrj_plan.tables import BaseTable
 
-DASH = "—"
 _PK_PLACEHOLDER = 987654321
 PERCENT_KINDS = (Kind.RATIO, Kind.BENCHMARK, Kind.BASELINE)
-
-
-def format_number(value: Decimal | None, unit: str = "") -> str:
-    """1234.50 → 「1,234.5」 (+ unit); None → 「—」."""
-    if value is None:
-        return DASH
-    text = format(value.normalize(), ",f")
-    return f"{text}{unit}"
-
-
-def format_amount(value: Decimal | None) -> str:
-    """百万円 as in the budget tables: 「1,234.5」, negatives with 「△」, None as 「-」."""
-    if value is None:
-        return "-"
-    text = format(abs(value).normalize(), ",f")
-    return f"△{text}" if value < 0 else text
-
-
-def format_percent(value: Decimal | None) -> str:
-    """An already rounded percentage (`round_percent`) → 「107.1%」."""
-    if value is None:
-        return DASH
-    return f"{value}%"
 
 
 def format_actual(progress: IndicatorProgress, unit: str) -> str:
     """The cumulative actual as shown: 「500社」, 「75.0%」 (Σ分子/Σ分母), 「未着手」 for a milestone."""
     if progress.kind == Kind.MILESTONE:
         return MILESTONE_LABELS.get(progress.milestone_status, DASH)
-    if progress.actual is None:
-        return DASH
-    if progress.kind in PERCENT_KINDS:
-        return format_percent(progress.actual_display)
-    return format_number(progress.actual, unit)
+    return formatting.figure(progress.actual, unit, is_percent=progress.kind in PERCENT_KINDS)
 
 
 def format_forecast(progress: IndicatorProgress, unit: str) -> str:
-    if progress.forecast is None:
-        return DASH
-    if progress.kind in PERCENT_KINDS:
-        return format_percent(progress.forecast_display)
-    return format_number(progress.forecast.quantize(Decimal("1")), unit)
+    """年度末見込み as shown: whole units (「1,167社」), a ratio's as a percentage."""
+    return formatting.forecast(progress.forecast, unit, is_percent=progress.kind in PERCENT_KINDS)
 
 
 MILESTONE_LABELS = {"not_started": "未着手", "in_progress": "実施中", "done": "完了"}
@@ -164,16 +134,18 @@ class IndicatorProgressTable(BaseTable):
         return _esc(record.indicator.department.name)
 
     def render_target(self, record, **_):
-        return _esc(record.indicator.target_text or DASH)
+        ind = record.indicator
+        return _esc(
+            formatting.target_label(
+                target=ind.target, unit=ind.unit, comparison=ind.comparison, text=ind.target_text
+            )
+        )
 
     def render_actual(self, record, **_):
         unit = record.indicator.unit
         shown = _esc(format_actual(record.progress, unit))
         if record.progress.kind == Kind.RATIO and record.progress.denominator_total:
-            shown += (
-                f"（{format_number(record.progress.numerator_total)}／"
-                f"{format_number(record.progress.denominator_total)}）"
-            )
+            shown += f"（{formatting.ratio_pair(record.progress.numerator_total, record.progress.denominator_total)}）"
         if record.has_unapproved:
             shown += (
                 '<br><span class="unapproved" title="下書き・提出済みを含む累計">未承認を含む: '
@@ -182,14 +154,14 @@ class IndicatorProgressTable(BaseTable):
         return mark_safe(shown)
 
     def render_rate(self, record, **_):
-        return format_percent(record.progress.achievement_rate)
+        return formatting.percent(record.progress.achievement_rate)
 
     def render_pace(self, record, **_):
         p = record.progress
         if p.pace is None:
             return DASH
         return mark_safe(
-            f"{format_percent(p.pace_rate)}<br><span class='muted'>（{format_number(p.pace)}）</span>"
+            f"{formatting.percent(p.pace_rate)}<br><span class='muted'>（{formatting.number(p.pace)}）</span>"
         )
 
     def render_status(self, record, **_):
@@ -203,7 +175,9 @@ class IndicatorProgressTable(BaseTable):
         text = _esc(format_forecast(p, record.indicator.unit))
         if p.forecast_rate is None:
             return mark_safe(text)
-        return mark_safe(f"{text}<br><span class='muted'>（予測 {format_percent(p.forecast_rate)}）</span>")
+        return mark_safe(
+            f"{text}<br><span class='muted'>（予測 {formatting.percent(p.forecast_rate)}）</span>"
+        )
 
     def render_grade(self, record, **_):
         return record.progress.grade_label or DASH

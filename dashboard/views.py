@@ -3,7 +3,7 @@
 Access: every logged-in role may open the dashboard. 管理者 and 監査担当 see every indicator; a 担当者 sees their own
 部署's (the same rule as the indicator pages: another 部署's indicator is a 404); a user with no role sees none.
 Only a 管理者 may set a final 評定 (403 for the others). Views stay thin: figures come from dashboard_selectors,
-charts from dashboard.charts, formatting from dashboard_tables.
+charts from dashboard.charts, formatting from smrj_plan.formatting.
 """
 
 from django import forms
@@ -20,13 +20,13 @@ from django_tables2 import RequestConfig
 from budgets.models import Account, BudgetTable
 from dashboard import charts
 from dashboard import selectors as dashboard_selectors
-from dashboard.tables import IndicatorProgressTable, format_actual, format_forecast, format_number
+from dashboard.tables import IndicatorProgressTable, format_actual, format_forecast
 from indicators import rating_services
 from indicators.models import FinalRating
 from indicators.progress import SUMMARY_STATUSES
 from measures.models import FiscalYear
 from measures.periods import QUARTER_CHOICES
-from smrj_plan import roles
+from smrj_plan import formatting, roles
 from smrj_plan.numbers import parse_int
 from smrj_plan.text_limits import USER_TEXT_MAX_LENGTH, form_error_messages
 
@@ -175,7 +175,7 @@ def indicator(request, pk: int):
             "actual_text": format_actual(detail.progress, ind.unit),
             "unapproved_text": format_actual(detail.with_unapproved, ind.unit),
             "forecast_text": format_forecast(detail.progress, ind.unit),
-            "pace_text": format_number(detail.progress.pace, ind.unit),
+            "pace_text": formatting.count(detail.progress.pace, ind.unit),
             "chart": charts.indicator_progress_chart(
                 progress=detail.progress,
                 with_unapproved=detail.with_unapproved,

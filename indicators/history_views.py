@@ -12,7 +12,7 @@ from django.shortcuts import render
 from indicators import selectors, services
 from indicators.models import Actual
 from measures.periods import quarter_long_label
-from smrj_plan import roles
+from smrj_plan import formatting, roles
 from smrj_plan.models import QuarterLock
 from smrj_plan.workflow import state_label
 
@@ -41,7 +41,7 @@ def _format(actual_field, value) -> str:
     if actual_field.choices:
         return str(dict(actual_field.flatchoices).get(value, value))
     if isinstance(value, Decimal):
-        return f"{value.normalize():,f}"
+        return formatting.number(value)
     return str(value)
 
 
@@ -77,7 +77,7 @@ def history_entries(records) -> list[dict]:
         entries.append(
             {
                 "record": record,
-                "user": record.history_user.get_username() if record.history_user else "—",
+                "user": formatting.person_name(record.history_user),
                 "changes": changes,
                 "state_change": state_change,
                 "reason": record.history_change_reason or "",

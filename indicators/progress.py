@@ -31,22 +31,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 
-# ---------------------------------------------------------------------------------------------------------------
-# Rounding: the one place.
-# ---------------------------------------------------------------------------------------------------------------
+# Rounding lives in the shared core (smrj_plan.formatting), below every room that shows a percentage; it is
+# re-exported here because the arithmetic judges grades on the rounded figure.
+from smrj_plan.formatting import PERCENT_QUANTUM as PERCENT_QUANTUM
+from smrj_plan.formatting import PERCENT_ROUNDING as PERCENT_ROUNDING
+from smrj_plan.formatting import round_percent, round_whole
 
-PERCENT_QUANTUM = Decimal("0.1")
-PERCENT_ROUNDING = ROUND_HALF_UP
 HUNDRED = Decimal("100")
 QUARTERS_PER_YEAR = 4
-
-
-def round_percent(value: Decimal) -> Decimal:
-    """Round a percentage to 0.1 % half-up (107.142857… → 107.1, 79.95 → 80.0)."""
-    return value.quantize(PERCENT_QUANTUM, rounding=PERCENT_ROUNDING)
 
 
 def _percent(part: Decimal, whole: Decimal) -> Decimal:
@@ -303,9 +298,10 @@ class IndicatorProgress:
 
     @property
     def forecast_display(self) -> Decimal | None:
+        """The forecast as shown: a ratio's % rounded to 0.1, a count in whole units (1,166.67 → 1,167)."""
         if self.forecast is None:
             return None
-        return round_percent(self.forecast) if self.kind == Kind.RATIO else self.forecast
+        return round_percent(self.forecast) if self.kind == Kind.RATIO else round_whole(self.forecast)
 
     @property
     def grade_label(self) -> str:

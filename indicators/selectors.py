@@ -14,7 +14,7 @@ from django.http import Http404
 from indicators.models import Actual, Indicator
 from measures.models import FiscalYear, Measure, PlanDocument
 from measures.periods import QUARTERS
-from smrj_plan import roles
+from smrj_plan import formatting, roles
 from smrj_plan.models import QuarterLock
 from smrj_plan.workflow import EntryState
 
@@ -141,9 +141,10 @@ class EntryRow:
 
 
 def _ratio_percent(numerator, denominator) -> Decimal | None:
+    """numerator / denominator in %, rounded like every percentage (`formatting.round_percent`, half-up)."""
     if numerator is None or not denominator:
         return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"))
+    return formatting.round_percent(Decimal(numerator) * 100 / Decimal(denominator))
 
 
 def actual_display(actual: Actual | None) -> str:
@@ -153,20 +154,20 @@ def actual_display(actual: Actual | None) -> str:
     ind = actual.indicator
     kind = ind.kind
     if kind in SUMMED_KINDS:
-        return "—" if actual.value is None else f"{actual.value.normalize():,f}{ind.unit}"
+        return formatting.count(actual.value, ind.unit)
     if kind in (Indicator.Kind.RATIO, Indicator.Kind.BASELINE):
         if actual.numerator is None:
             return "—"
         pct = _ratio_percent(actual.numerator, actual.denominator)
-        text = f"{actual.numerator.normalize():,f}／{actual.denominator.normalize():,f}"
-        text += f"（{pct}%）" if pct is not None else ""
+        text = formatting.ratio_pair(actual.numerator, actual.denominator)
+        text += f"（{formatting.percent(pct)}）" if pct is not None else ""
         if kind == Indicator.Kind.BASELINE and actual.benchmark_rate is not None:
-            text += f" 基準値{actual.benchmark_rate.normalize():f}%"
+            text += f" 基準値{formatting.percent(actual.benchmark_rate)}"
         return text
     if kind == Indicator.Kind.BENCHMARK:
         if actual.growth_rate is None:
             return "—"
-        text = f"支援先{actual.growth_rate.normalize():f}%／実態調査{actual.benchmark_rate.normalize():f}%"
+        text = f"支援先{formatting.percent(actual.growth_rate)}／実態調査{formatting.percent(actual.benchmark_rate)}"
         if actual.manual_judgement:
             text += f"（判定不能→{actual.get_manual_judgement_display()}）"
         return text
@@ -201,14 +202,16 @@ def entry_rows(
             values = [a.value for a in upto if a.value is not None]
             if values:
                 row.cumulative = sum(values, Decimal("0"))
-                row.cumulative_label = f"{row.cumulative.normalize():,f}{ind.unit}"
+                row.cumulative_label = formatting.count(row.cumulative, ind.unit)
         elif ind.kind == Indicator.Kind.RATIO:
             pairs = [(a.numerator, a.denominator) for a in upto if a.numerator is not None and a.denominator]
             if pairs:
                 num = sum((p[0] for p in pairs), Decimal("0"))
                 den = sum((p[1] for p in pairs), Decimal("0"))
                 row.cumulative = _ratio_percent(num, den)
-                row.cumulative_label = f"{num.normalize():,f}／{den.normalize():,f}（{row.cumulative}%）"
+                row.cumulative_label = (
+                    f"{formatting.ratio_pair(num, den)}（{formatting.percent(row.cumulative)}）"
+                )
         rows.append(row)
     return rows
 

@@ -15,7 +15,7 @@ from indicators import selectors
 from indicators.models import Actual, Indicator
 from measures.models import FiscalYear
 from measures.periods import fiscal_year_end, fiscal_year_start, quarter_label
-from smrj_plan import roles
+from smrj_plan import formatting, roles
 from smrj_plan.models import QuarterLock
 from smrj_plan.text import require_visible_text
 from smrj_plan.workflow import (
@@ -90,7 +90,7 @@ def actual_figure_errors(
             elif num > den:
                 add(
                     "numerator",
-                    f"分子（{num.normalize():f}）は分母（{den.normalize():f}）以下にしてください。",
+                    f"分子（{formatting.number(num)}）は分母（{formatting.number(den)}）以下にしてください。",
                 )
     if kind == Kind.BASELINE:
         base = get("benchmark_rate")
@@ -121,7 +121,7 @@ def actual_figure_errors(
         if not (start <= as_of <= end):
             add(
                 "as_of",
-                f"基準日は{fiscal_year.short_label}（{start:%Y年%-m月%-d日}〜{end:%Y年%-m月%-d日}）の日付を入力してください。",
+                f"基準日は{fiscal_year.short_label}（{formatting.wareki(start)}〜{formatting.wareki(end)}）の日付を入力してください。",
             )
     return errors
 
@@ -300,7 +300,7 @@ def actual_save_many(
 
 
 def _stored_text(current: Actual) -> str:
-    who = current.updated_by.get_username() if current.updated_by_id else "不明"
+    who = formatting.person_name(current.updated_by) if current.updated_by_id else "不明"
     return (
         f"現在の値: {selectors.actual_display(current)}、"
         f"状態: {state_label(current.state)}、更新者: {who}、版{current.version}"

@@ -6,20 +6,24 @@ workbook and the pages cannot disagree."""
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
 
 from indicators import progress
 from indicators.models import Actual, FinalRating, Indicator
+from smrj_plan import formatting
 from smrj_plan.workflow import EntryState
 from smrj_plan.xlsx import cells
 from smrj_plan.xlsx.context import ExportContext
 
+# The target as a number an auditor can compute with; for the benchmark kind (1-2 「２割以上、上回る」) that number
+# is the multiplier applied to the survey's growth rate, shown as 「1.2倍」.
+TARGET_NUMBER_HEADER = "目標値（数値。基準比は実態調査の伸び率に対する倍率）"
 HEADERS = [
     "番号",
     "指標名",
     "単位",
     "比較",
-    "目標値",
+    "目標",
+    TARGET_NUMBER_HEADER,
     "第1四半期",
     "第2四半期",
     "第3四半期",
@@ -35,28 +39,12 @@ HEADERS = [
     "実績の備考",
     "注記",
 ]
-WIDTHS = [8, 50, 6, 7, 12, 11, 11, 11, 11, 12, 9, 9, 12, 11, 6, 24, 26, 30, 34]
+WIDTHS = [8, 50, 6, 7, 14, 13, 11, 11, 11, 11, 12, 9, 9, 12, 11, 6, 24, 26, 30, 34]
 N_COLUMNS = len(HEADERS)
-FIRST_QUARTER_COLUMN = 6  # F
-CUMULATIVE_COLUMN = 10  # J
+FIRST_QUARTER_COLUMN = 7  # G
+CUMULATIVE_COLUMN = 11  # K
 STATE_SHORT = {s: label for s, label in EntryState.choices}
 MILESTONE_LABELS = dict(Actual.MilestoneStatus.choices)
-
-
-def _count_format(value: Decimal) -> str:
-    return "#,##0" if value == value.to_integral_value() else "#,##0.0#"
-
-
-def _num(ws, value, *, percent=False, bold=False):
-    if value is None:
-        return cells.blank(ws)
-    if percent:
-        return cells.number(ws, value, fmt=cells.PERCENT_FORMAT, bold=bold)
-    return cells.number(ws, value, fmt=_count_format(value), bold=bold)
-
-
-def _pct(value: Decimal | None) -> Decimal | None:
-    return None if value is None else progress.round_percent(value)
 
 
 def indicator_rows_load(ctx: ExportContext):
@@ -103,10 +91,11 @@ def write_indicators(wb, ctx: ExportContext) -> None:
         freeze="C4",
         title_rows="3:3",
         title=f"指標の進捗　{ctx.year_label}　{ctx.quarter_label}　集計の対象：{scope}",
-        note="達成率・割合は0.1%単位で四捨五入（判定も四捨五入後の値）。年度末見込みは直線による見込みで実績ではありません。"
-        "割合の指標は四半期ごとの割合と、その下に分子・分母の行を記載（累計は Σ分子／Σ分母）。",
+        note="達成率・割合は0.1%単位で四捨五入（判定も四捨五入後の値）。年度末見込みは直線による見込みで実績ではなく、"
+        "件数等は1単位に四捨五入（セルの値も丸めた値）。目標値（数値）は計算に使える目標で、基準比（1-2）は実態調査の"
+        "伸び率に掛ける倍率。割合の指標は四半期ごとの割合と、その下に分子・分母の行を記載（累計は Σ分子／Σ分母）。",
     )
-    ws.append([cells.header(ws, h) for h in HEADERS])
+    cells.header_row(ws, HEADERS, WIDTHS)
     row_number = 3
 
     indicators, actuals, ratings = indicator_rows_load(ctx)
@@ -151,7 +140,7 @@ def _write_indicator(
     if ind.kind == Indicator.Kind.MILESTONE:
         cumulative = cells.text(ws, MILESTONE_LABELS.get(result.milestone_status, ""), align="center")
     else:
-        cumulative = _num(ws, result.actual_display, percent=ind.kind in _PERCENT_KINDS, bold=True)
+        cumulative = cells.figure(ws, result.actual, is_percent=ind.kind in _PERCENT_KINDS, bold=True)
 
     states = _state_summary([a for a in entries if a.quarter <= ctx.quarter])
     notes = [result.note] if result.note else []
@@ -160,11 +149,11 @@ def _write_indicator(
     entry_notes = cells.notes_text([a for a in entries if a.quarter <= ctx.quarter])
     wrapped = [
         (name, WIDTHS[1]),
-        ("" if ind.target is not None else ind.target_text, WIDTHS[4]),
-        (rating.reason if rating else "", WIDTHS[15]),
-        (states, WIDTHS[16]),
-        (entry_notes, WIDTHS[17]),
-        (" ".join(notes), WIDTHS[18]),
+        (_target_text(ind), WIDTHS[4]),
+        (rating.reason if rating else "", WIDTHS[16]),
+        (states, WIDTHS[17]),
+        (entry_notes, WIDTHS[18]),
+        (" ".join(notes), WIDTHS[19]),
     ]
     cells.set_row_height(ws, row_number, max(cells.lines_needed(t, w) for t, w in wrapped))
     row = [
@@ -176,14 +165,15 @@ def _write_indicator(
             ind.get_comparison_display() if ind.comparison != Indicator.Comparison.NONE else "",
             align="center",
         ),
-        _target_cell(ws, ind),
+        cells.text(ws, _target_text(ind), wrap=True),
+        _target_number_cell(ws, ind),
         *quarter_cells,
         cumulative,
-        _num(ws, result.achievement_rate, percent=True),
+        cells.figure(ws, result.achievement_rate, is_percent=True),
         cells.text(
             ws, result.status_label if result.status != progress.Status.REFERENCE else "参考", align="center"
         ),
-        _num(ws, result.forecast_display, percent=ind.kind in _PERCENT_KINDS),
+        cells.forecast(ws, result.forecast, is_percent=ind.kind in _PERCENT_KINDS),
         cells.text(ws, result.grade_label, align="center"),
         cells.text(ws, rating.grade if rating else "", align="center", bold=True),
         cells.text(ws, rating.reason if rating else "", wrap=True),
@@ -214,12 +204,14 @@ def _write_indicator(
             "実態調査の伸び率（%）",
             [by_quarter.get(q) and by_quarter[q].benchmark_rate for q in range(1, 5)],
             result.benchmark,
+            is_percent=True,
         )
         written += _sub_row(
             ws,
-            f"必要な伸び率（実態調査×{progress.spec_from_indicator(ind).multiplier.normalize()}）（%）",
+            f"必要な伸び率（実態調査×{formatting.number(progress.spec_from_indicator(ind).multiplier)}）（%）",
             [None] * 4,
             result.required,
+            is_percent=True,
         )
     elif ind.kind == Indicator.Kind.BASELINE and result.benchmark is not None:
         written += _sub_row(
@@ -227,6 +219,7 @@ def _write_indicator(
             "基準値（%）",
             [by_quarter.get(q) and by_quarter[q].benchmark_rate for q in range(1, 5)],
             result.benchmark,
+            is_percent=True,
         )
     return written
 
@@ -243,24 +236,38 @@ def _state_summary(entries: list[Actual]) -> str:
 _PERCENT_KINDS = {Indicator.Kind.RATIO, Indicator.Kind.BENCHMARK, Indicator.Kind.BASELINE}
 
 
-def _sub_row(ws, label, quarter_values, total) -> int:
+def _sub_row(ws, label, quarter_values, total, *, is_percent=False) -> int:
     ws.append(
         [
             cells.blank(ws),
             cells.text(ws, label, indent=2),
-            *(cells.blank(ws) for _ in range(3)),
-            *(_num(ws, v if v is not None and v != "" else None) for v in quarter_values),
-            _num(ws, total),
+            *(cells.blank(ws) for _ in range(FIRST_QUARTER_COLUMN - 3)),
+            *(
+                cells.figure(ws, v if v is not None and v != "" else None, is_percent=is_percent)
+                for v in quarter_values
+            ),
+            cells.figure(ws, total, is_percent=is_percent),
             *(cells.blank(ws) for _ in range(N_COLUMNS - CUMULATIVE_COLUMN)),
         ]
     )
     return 1
 
 
-def _target_cell(ws, ind: Indicator):
+def _target_text(ind: Indicator) -> str:
+    """The target as every table shows it (1,000社以上; 1-2 keeps its words with half-width digits)."""
+    return formatting.target_label(
+        target=ind.target, unit=ind.unit, comparison=ind.comparison, text=ind.target_text
+    )
+
+
+def _target_number_cell(ws, ind: Indicator):
+    """The target as a number: 1000, 70 (%, as the plan writes it), or the benchmark's multiplier 1.2."""
     if ind.target is not None:
-        return _num(ws, ind.target, percent=ind.unit == "%")
-    return cells.text(ws, ind.target_text or "—", wrap=True)
+        return cells.figure(ws, ind.target)
+    if ind.kind == Indicator.Kind.BENCHMARK:
+        value = progress.spec_from_indicator(ind).multiplier
+        return cells.number(ws, value, fmt=formatting.multiplier_xlsx(value))
+    return cells.blank(ws)
 
 
 def _quarter_cell(ws, ind: Indicator, actual: Actual | None, point):
@@ -271,6 +278,4 @@ def _quarter_cell(ws, ind: Indicator, actual: Actual | None, point):
         return cells.text(ws, MILESTONE_LABELS.get(actual.milestone_status, ""), align="center")
     if point is None or point.value is None:
         return cells.blank(ws)
-    if ind.kind in _PERCENT_KINDS:
-        return _num(ws, _pct(point.value), percent=True)
-    return _num(ws, point.value)
+    return cells.figure(ws, point.value, is_percent=ind.kind in _PERCENT_KINDS)

@@ -3,6 +3,7 @@ from django.db.models import F
 from django.utils.html import format_html
 
 from indicators.models import Indicator
+from smrj_plan import formatting
 from smrj_plan.tables import BaseTable
 
 
@@ -45,8 +46,10 @@ class IndicatorTable(BaseTable):
         return record.name
 
     def render_target_text(self, record):
-        if not record.target_text:
-            return "—"
+        # Tables show the normalised target (1,000社以上), the detail page the published wording.
+        label = formatting.target_label(
+            target=record.target, unit=record.unit, comparison=record.comparison, text=record.target_text
+        )
         if record.is_effort_target:
-            return format_html('{}<br><span class="muted">努力目標</span>', record.target_text)
-        return record.target_text
+            return format_html('{}<br><span class="muted">努力目標</span>', label)
+        return label

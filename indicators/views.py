@@ -6,7 +6,7 @@ from indicators import selectors
 from indicators.filters import IndicatorFilter
 from indicators.tables import IndicatorTable
 from measures import selectors as plan_selectors
-from smrj_plan import roles
+from smrj_plan import formatting, roles
 
 
 @login_required
@@ -36,6 +36,6 @@ def indicator_detail(request, pk: int):
             "indicator": indicator,
             "actuals_visible": actuals_visible,
             # 1.200 → 「1.2」: the multiplier as the plan words it (２割以上).
-            "multiplier": f"{multiplier.normalize():f}" if multiplier is not None else "",
+            "multiplier": formatting.number(multiplier) if multiplier is not None else "",
         },
     )

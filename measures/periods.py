@@ -6,6 +6,8 @@ Pure functions only; everything that needs a date or a quarter label comes throu
 import datetime as dt
 from dataclasses import dataclass
 
+from smrj_plan import formatting
+
 QUARTERS = (1, 2, 3, 4)
 QUARTER_LABELS = {1: "第1四半期", 2: "第2四半期", 3: "第3四半期", 4: "第4四半期"}
 QUARTER_MONTHS = {1: "4–6月", 2: "7–9月", 3: "10–12月", 4: "1–3月"}
@@ -81,7 +83,5 @@ def in_fiscal_year(day: dt.date, year: int) -> bool:
 
 
 def wareki_date(day: dt.date) -> str:
-    """令和の日付: 2025-03-26 → 「令和7年3月26日」."""
-    if day >= dt.date(2019, 5, 1):
-        return f"令和{day.year - REIWA_OFFSET}年{day.month}月{day.day}日"
-    return f"平成{day.year - 1988}年{day.month}月{day.day}日"
+    """令和の日付: 2025-03-26 → 「令和7年3月26日」 (the rule is `smrj_plan.formatting.wareki`)."""
+    return formatting.wareki(day)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from measures.periods import wareki_date
+from smrj_plan import formatting
 from smrj_plan.xlsx import cells
 from smrj_plan.xlsx.context import ExportContext
 
@@ -15,7 +15,7 @@ SHEET_GUIDE = [
     ("表紙", "この一覧、年度・基準四半期・出力日時・出力者・集計の対象"),
     (
         "指標",
-        "柱ごとの指標と参考指標：目標値、四半期実績（割合は分子・分母も）、累計、達成率、状況、年度末見込み、評定の目安、評定、承認状況",
+        "柱ごとの指標と参考指標：目標と目標値（数値。基準比は倍率）、四半期実績（割合は分子・分母も）、累計、達成率、状況、年度末見込み、評定の目安、評定、承認状況",
     ),
     (
         "施策",
@@ -83,6 +83,4 @@ def write_cover(wb, ctx: ExportContext, *, rounding_rule: str) -> None:
 
 
 def _date_label(day) -> str:
-    if day is None:
-        return "—"
-    return f"{wareki_date(day)}（{day.year}年{day.month}月{day.day}日）"
+    return formatting.wareki_with_western(day)

@@ -17,11 +17,12 @@ from budgets.models import BudgetColumn, BudgetExecution, BudgetRow
 from indicators.models import Actual, FinalRating, Indicator
 from indicators.services import INPUT_FIELDS
 from measures.periods import quarter_label
+from smrj_plan import formatting
 from smrj_plan.models import QuarterLock
 from smrj_plan.workflow import EntryState
 from smrj_plan.xlsx import cells
 from smrj_plan.xlsx.context import ExportContext
-from smrj_plan.xlsx.streamed import StreamedRows
+from smrj_plan.xlsx.streamed import Figure, StreamedRows
 
 CHUNK = 2000
 HEADERS = [
@@ -220,13 +221,12 @@ def _sources(ctx: ExportContext) -> list[_Source]:
 
 
 def _user_names() -> dict[int, str]:
-    names = {}
-    for pk, username, first, last in get_user_model().objects.values_list(
-        "id", "username", "first_name", "last_name"
-    ):
-        full = f"{last} {first}".strip()
-        names[pk] = f"{full}（{username}）" if full else username
-    return names
+    """Every user's name as the workbook writes it (`formatting.person_name`: family name first, with the login)."""
+    User = get_user_model()
+    return {
+        user.pk: formatting.person_name(user, with_username=True)
+        for user in User.objects.only("id", User.USERNAME_FIELD, "first_name", "last_name")
+    }
 
 
 def _value(source: _Source, name: str, value):
@@ -237,8 +237,10 @@ def _value(source: _Source, name: str, value):
         return source.choices[name].get(value, str(value))
     if isinstance(value, bool):
         return "締め済み" if value else "受付中"
+    if isinstance(value, Decimal) and source.model is BudgetExecution:
+        return Figure(value, formatting.EXECUTED_XLSX)  # 執行額 read to 千円, as on the execution sheet
     if isinstance(value, (Decimal, int)):
-        return value
+        return value  # a number cell with separators (6,000), see StreamedRows
     if hasattr(value, "isoformat"):
         return f"{value:%Y-%m-%d}"
     return str(value)

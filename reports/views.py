@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from measures.models import FiscalYear
 from reports.cover import ROUNDING_NOTES, SHEET_GUIDE
 from reports.workbook import CONTENT_TYPE, export_context_build, export_filename, workbook_write
-from smrj_plan import roles
+from smrj_plan import formatting, roles
 
 
 class ExportForm(forms.Form):
@@ -74,13 +74,11 @@ def download(request):
             {"form": form, "sheets": SHEET_GUIDE, "notes": ROUNDING_NOTES},
             status=400,
         )
-    user = request.user
-    full_name = user.get_full_name()
     ctx = export_context_build(
         year=form.cleaned_data["year"],
         quarter=form.cleaned_data["quarter"],
         include_drafts=form.cleaned_data["include_drafts"],
-        exported_by=f"{full_name}（{user.username}）" if full_name else user.username,
+        exported_by=formatting.person_name(request.user, with_username=True),
     )
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     workbook_write(ctx=ctx, output=handle)

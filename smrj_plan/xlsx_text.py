@@ -68,8 +68,13 @@ def truncation_marker(total: int) -> str:
 
 def safe_text(value) -> str:
     """`value` as text a cell can hold: characters XML or Excel cannot take written as 「[U+XXXX]」, and text over
-    32,767 characters cut with 「…（以下省略：全N文字）」 (N counts the characters of the text as stored)."""
+    32,767 characters cut with 「…（以下省略：全N文字）」 (N counts the characters of the text as stored).
+
+    Line ends are written as LF: a bare CR reads back as CR or LF depending on the XML library that wrote the
+    file, and a cell should read the same whichever one is installed."""
     text = "" if value is None else str(value)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     total = len(text)
     units = _utf16_units(text)  # more units than characters: something beyond U+FFFF is present
     pattern = UNSAFE_CHARACTERS_RE if units != total else _BMP_UNSAFE_RE

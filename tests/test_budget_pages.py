@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from budgets.selectors import budget_grid_get, budget_grid_list, budget_summary_list
-from budgets.templatetags.budget_format import format_million, format_million_exact
+from smrj_plan.formatting import executed, million
 
 
 class TableParser(HTMLParser):
@@ -81,13 +81,14 @@ def reader_client(manager_client):
 
 
 def test_format_million_prints_as_the_plan_does():
-    assert format_million(Decimal("415095")) == "415,095"
-    assert format_million(Decimal("-346114")) == "△346,114"
-    assert format_million(None) == "-"
-    assert format_million(Decimal("0")) == "0"
-    assert format_million(Decimal("1234.5")) == "1,235"  # half-up to 百万円
-    assert format_million_exact(Decimal("12.500")) == "12.5"
-    assert format_million_exact(Decimal("-1000.000")) == "△1,000"
+    assert million(Decimal("415095")) == "415,095"
+    assert million(Decimal("-346114")) == "△346,114"
+    assert million(None) == "-"
+    assert million(Decimal("0")) == "0"
+    assert million(Decimal("1234.5")) == "1,235"  # half-up to 百万円
+    # 執行額 (to 千円) keep their three decimals, so a column of them reads one way.
+    assert executed(Decimal("12.5")) == "12.500"
+    assert executed(Decimal("-1000.000")) == "△1,000.000"
 
 
 def test_anonymous_users_are_sent_to_login(client):

@@ -61,7 +61,7 @@ def test_overview_shows_1_1_at_500_of_1000_on_pace(manager_client, first_half_1_
     content = response.content.decode()
     assert "令和6年度（2024年度） 第2四半期時点" in content  # default: last quarter with approved data
     row = cells(content, "1-1")
-    assert "１，０００社以上" in row[3]
+    assert row[3] == "1,000社以上"  # tables show the normalised target (published: 「１，０００社以上」)
     assert row[4] == "500社"
     assert row[5] == "50.0%"
     assert row[6] == "100.0% （500）"

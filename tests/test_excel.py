@@ -11,6 +11,7 @@ from budgets.models import BudgetCell, BudgetColumn, BudgetExecution, BudgetRow,
 from indicators import progress
 from indicators.models import Actual, FinalRating, Indicator
 from reports.workbook import export_context_build, workbook_write
+from smrj_plan import formatting
 from smrj_plan.models import QuarterLock
 from smrj_plan.workflow import EntryState, transition
 from smrj_plan.xlsx import cells as excel_cells
@@ -152,7 +153,8 @@ def test_every_published_budget_cell_is_in_its_account_sheet_as_a_number(db):
             else:
                 assert sheet_cell.data_type == "n"
                 assert Decimal(str(sheet_cell.value)) == cell.amount
-                assert sheet_cell.number_format == '#,##0;"△"#,##0;"-"'
+                # △ for negatives; a published 0 shows 0 (the 「-」 cells are text, above), as on the page.
+                assert sheet_cell.number_format == '#,##0;"△"#,##0;0'
             checked += 1
         # No extra figures: every other amount cell of the table's body is empty.
         for row_number in rows.values():
@@ -187,48 +189,55 @@ def test_every_indicator_target_and_counted_actual_is_in_the_indicator_sheet(yea
     for ind in Indicator.objects.filter(plan__fiscal_year=year_of_actuals):
         row = _find_row(ws, 1, ind.code)
         assert ws.cell(row, 2).value.startswith(ind.name)
-        target = ws.cell(row, 5)
+        # The target as tables show it (normalised), then as a number to compute with.
+        target, target_number = ws.cell(row, 5), ws.cell(row, 6)
         if ind.target is not None:
-            assert Decimal(str(target.value)) == ind.target and target.data_type == "n"
+            assert target.value == formatting.target_label(
+                target=ind.target, unit=ind.unit, comparison=ind.comparison, text=ind.target_text
+            )
+            assert Decimal(str(target_number.value)) == ind.target and target_number.data_type == "n"
+        elif ind.kind == "benchmark":
+            assert target.value == formatting.normalise_width(ind.target_text)
+            assert Decimal(str(target_number.value)) == ind.benchmark_multiplier
         else:
-            assert target.value == (ind.target_text or "—")
+            assert target.value == "—" and target_number.value is None
         figures = [progress.figure_from_actual(a) for a in ind.actuals.all()]
         result = progress.progress_compute(
             spec=progress.spec_from_indicator(ind), figures=figures, as_of_quarter=3
         )
         for actual in ind.actuals.filter(fiscal_year=year_of_actuals, quarter__lte=3, state="approved"):
-            cell = ws.cell(row, 5 + actual.quarter)
+            cell = ws.cell(row, 6 + actual.quarter)
             if ind.kind == "ratio":
                 expected = progress.round_percent(actual.numerator * 100 / actual.denominator)
                 assert Decimal(str(cell.value)) == expected
                 assert ws.cell(row + 1, 2).value.strip() == "分子"
-                assert Decimal(str(ws.cell(row + 1, 5 + actual.quarter).value)) == actual.numerator
-                assert Decimal(str(ws.cell(row + 2, 5 + actual.quarter).value)) == actual.denominator
+                assert Decimal(str(ws.cell(row + 1, 6 + actual.quarter).value)) == actual.numerator
+                assert Decimal(str(ws.cell(row + 2, 6 + actual.quarter).value)) == actual.denominator
             elif ind.kind == "milestone":
                 assert cell.value == actual.get_milestone_status_display()
             else:
                 assert Decimal(str(cell.value)) == actual.value and cell.data_type == "n"
         # Q4 was only submitted and lies after the as-of quarter: never counted here.
-        assert ws.cell(row, 9).value is None
-        cumulative = ws.cell(row, 10).value
+        assert ws.cell(row, 10).value is None
+        cumulative = ws.cell(row, 11).value
         if ind.kind == "milestone":
             assert cumulative == "実施中"
         elif result.actual_display is None:
             assert cumulative is None
         else:
             assert Decimal(str(cumulative)) == result.actual_display
-        rate = ws.cell(row, 11).value
+        rate = ws.cell(row, 12).value
         assert (rate is None and result.achievement_rate is None) or Decimal(
             str(rate)
         ) == result.achievement_rate
-        assert ws.cell(row, 14).value in (result.grade_label, None)
+        assert ws.cell(row, 15).value in (result.grade_label, None)
     # Hand-checked: 1-1 (target 1,000社): Q1 264 + 7 after the correction, Q2 264, Q3 266 → 801, 80.1 %.
     row = _find_row(ws, 1, "1-1")
-    q1, q2, q3 = (ws.cell(row, c).value for c in (6, 7, 8))
+    q1, q2, q3 = (ws.cell(row, c).value for c in (7, 8, 9))
     assert (q1, q2, q3) == (271, 264, 266)
-    assert ws.cell(row, 10).value == 801
-    assert Decimal(str(ws.cell(row, 11).value)) == Decimal("80.1")
-    assert ws.cell(row, 15).value == "S"
+    assert ws.cell(row, 11).value == 801
+    assert Decimal(str(ws.cell(row, 12).value)) == Decimal("80.1")
+    assert ws.cell(row, 16).value == "S"
 
 
 def test_drafts_count_only_when_asked(year_of_actuals):
@@ -236,9 +245,9 @@ def test_drafts_count_only_when_asked(year_of_actuals):
     with_drafts, ctx = export(quarter=4, include_drafts=True)
     assert ctx.include_drafts
     row = _find_row(approved["指標"], 1, "2-2")
-    assert approved["指標"].cell(row, 9).value is None
-    assert with_drafts["指標"].cell(row, 9).value == _figures(Indicator.objects.get(code="2-2"), 4)["value"]
-    assert "提出済み 1" in with_drafts["指標"].cell(row, 17).value
+    assert approved["指標"].cell(row, 10).value is None
+    assert with_drafts["指標"].cell(row, 10).value == _figures(Indicator.objects.get(code="2-2"), 4)["value"]
+    assert "提出済み 1" in with_drafts["指標"].cell(row, 18).value
     cover = {r[0].value: r[1].value for r in with_drafts["表紙"].iter_rows(min_row=3) if r[0].value}
     assert cover["集計の対象"].startswith("下書き・提出済みを含む")
 
@@ -352,7 +361,7 @@ def test_formats_fonts_panes_filters_and_print_setup(year_of_actuals):
     # Pillar bands are merged across the indicator table.
     merged = {str(m) for m in wb["指標"].merged_cells.ranges}
     band_row = _find_row(wb["指標"], 1, "柱1 地域牽引・成長志向の中小企業への支援")
-    assert f"A{band_row}:S{band_row}" in merged
+    assert f"A{band_row}:T{band_row}" in merged
     reference_row = _find_row(wb["指標"], 1, "参考指標")
     assert reference_row > _find_row(wb["指標"], 1, "5-4")
     assert _find_row(wb["指標"], 1, "3-1-1") == _find_row(wb["指標"], 1, "3-1") + 1
@@ -378,7 +387,7 @@ def test_cover_states_plan_year_quarter_time_who_and_scope(db):
     assert cover["変更"] == "令和7年3月26日（2025年3月26日）"
     assert cover["年度"] == "令和6年度（2024年度）"
     assert cover["基準四半期"] == "第2四半期（7–9月）末時点"
-    assert cover["出力日時"] == "2025年01月15日 09:30:00（日本時間）"
+    assert cover["出力日時"] == "令和7年1月15日 09:30:00（日本時間）"
     assert cover["出力者"] == "kansa"
     assert cover["集計の対象"] == "承認済みの値のみ"
     assert "0.1%単位で四捨五入" in cover["達成率の丸め"]
@@ -575,7 +584,7 @@ def test_streamed_history_keeps_memory_flat_however_long():
 def test_published_targets_from_the_plan_text(db):
     wb, _ = export(quarter=1)
     ws = wb["指標"]
-    targets = {ws.cell(r, 1).value: ws.cell(r, 5).value for r in range(4, ws.max_row + 1)}
+    targets = {ws.cell(r, 1).value: ws.cell(r, 6).value for r in range(4, ws.max_row + 1)}
     # 「１，０００社以上」「６０，０００者以上」「９２，８００人日以上」「70%以上」「連携事業継続力強化計画支援件数：300件」
     assert (targets["1-1"], targets["4-9"], targets["5-3"], targets["1-3"], targets["4-10"]) == (
         1000,
@@ -584,7 +593,8 @@ def test_published_targets_from_the_plan_text(db):
         70,
         300,
     )
-    assert targets["1-2"] == "中小企業実態基本調査のデータの２割以上、上回る"
+    # 1-2 「２割以上、上回る」: the number to compute with is the multiplier on the survey's growth rate.
+    assert Decimal(str(targets["1-2"])) == Decimal("1.2")
     row = _find_row(ws, 1, "4-10")
     assert ws.cell(row, 4).value == "目標値"
 

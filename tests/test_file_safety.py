@@ -269,7 +269,8 @@ def test_workbook_cuts_a_40000_character_reason_with_a_marker(manager, fiscal_ye
         ("\x00\x0b\x0c", "[U+0000][U+000B][U+000C]"),
         ("lone \ud800 surrogate", "lone [U+D800] surrogate"),
         ("plane end \U0001fffe", "plane end [U+1FFFE]"),
-        ("tab\tand\nnewline\r", "tab\tand\nnewline\r"),
+        ("tab\tand\nnewline\r", "tab\tand\nnewline\n"),  # line ends written as LF
+        ("crlf\r\nline", "crlf\nline"),
         ("ふつうの備考😀", "ふつうの備考😀"),
         (None, ""),
         (Decimal("1.50"), "1.50"),

@@ -40,8 +40,10 @@ def test_overview_shows_plan_dates_fiscal_year_and_pillar_targets(staff_client):
     assert "令和7年3月26日変更" in html
     assert "令和6年度（2024年度）" in html
     assert "60,000者以上" in html
-    assert "１，０００社以上" in html
+    # The targets' column shows the normalised value; the published 「１，０００社以上」 stays on the detail page.
+    assert "1,000社以上" in html and "１，０００社以上" not in html
     assert "92,800人日以上" in html
+    assert "期間: 令和6年4月1日〜令和7年3月31日（2024年4月1日〜2025年3月31日）" in html
     assert "連携事業継続力強化計画支援件数" in html and "300件" in html
     # The effort sub-target sits under its parent in pillar 3.
     assert "（3-1のうち）" in html
@@ -85,7 +87,7 @@ def test_indicator_list_shows_all_28_with_targets(staff_client):
     response = staff_client.get(reverse("indicators:list"))
     html = response.content.decode()
     assert len(response.context["table"].rows) == 28
-    assert "１，０００社以上" in html
+    assert "1,000社以上" in html and "１，０００社以上" not in html
     assert "60,000者以上" in html
     assert "2,000機関以上" in html
 

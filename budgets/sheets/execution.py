@@ -7,7 +7,6 @@ its properties are read, and quarters after the as-of quarter are left out, so t
 from __future__ import annotations
 
 import dataclasses
-from decimal import Decimal
 
 from budgets.models import Account
 from budgets.selectors import ExecutionLine, budget_execution_summary, budget_table_list
@@ -43,13 +42,6 @@ def _counted(line: ExecutionLine, ctx: ExportContext) -> ExecutionLine:
     return dataclasses.replace(line, approved=counted, pending={})
 
 
-def _executed_cell(ws, value: Decimal | None):
-    if value is None:
-        return cells.blank(ws)
-    fmt = cells.SIGNED_FORMAT if value == value.to_integral_value() else cells.SIGNED_DECIMAL_FORMAT
-    return cells.number(ws, value, fmt=fmt)
-
-
 def write_execution(wb, ctx: ExportContext) -> int:
     ws = cells.titled_sheet(
         wb,
@@ -59,7 +51,7 @@ def write_execution(wb, ctx: ExportContext) -> int:
         title_rows="3:3",
         title=f"予算執行　{ctx.year_label}　{ctx.quarter_label}　集計の対象：{ctx.scope_label}",
         note="単位：百万円。予算額は予算計画（別紙1）の公表値（「-」は金額なし）。差額は執行額－予算額（△は予算額未満）。"
-        "執行率は0.1%単位で四捨五入。",
+        "執行額・累計・差額は小数3桁（千円単位）で表示。執行率は0.1%単位で四捨五入。",
     )
     cells.header_row(ws, HEADERS, WIDTHS)
     accounts = {a.code: a.name for a in Account.objects.all()}
@@ -80,9 +72,9 @@ def write_execution(wb, ctx: ExportContext) -> int:
                         cells.text(ws, line.row_label),
                         cells.text(ws, line.column_label),
                         cells.amount(ws, line.budget),
-                        *(_executed_cell(ws, line.approved.get(q)) for q in range(1, 5)),
-                        _executed_cell(ws, line.executed),
-                        _executed_cell(ws, line.difference),
+                        *(cells.executed(ws, line.approved.get(q)) for q in range(1, 5)),
+                        cells.executed(ws, line.executed),
+                        cells.executed(ws, line.difference),
                         cells.number(ws, line.rate, fmt=cells.RATE_FORMAT)
                         if line.rate is not None
                         else cells.blank(ws),

@@ -15,18 +15,19 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from smrj_plan import formatting
 from smrj_plan.xlsx_text import needs_quote, safe_text
 
 FONT_NAME = "游ゴシック"
-# 百万円 amounts as published: 1,234 / △1,234 / a zero shows 「-」 only if it was published as 0 — see amount().
-AMOUNT_FORMAT = '#,##0;"△"#,##0;"-"'
-# Computed figures (sums, differences, executed amounts): △ for negatives like the plan, but a real 0 shows 0.
-SIGNED_FORMAT = '#,##0;"△"#,##0;0'
-SIGNED_DECIMAL_FORMAT = '#,##0.000;"△"#,##0.000;0'
-COUNT_FORMAT = "#,##0.##"
-PERCENT_FORMAT = '0.0"%"'  # values are stored as percentages (75.0 means 75.0 %), as the plan writes them
-RATE_FORMAT = '0.0"%"'
-DATETIME_FORMAT = "yyyy/mm/dd hh:mm:ss"
+# Number formats come from smrj_plan.formatting, next to the text rule each one mirrors, so a cell shows the
+# digits the page shows.
+AMOUNT_FORMAT = formatting.AMOUNT_XLSX  # published 百万円; a published 「-」 is text, see amount()
+SIGNED_FORMAT = formatting.SIGNED_XLSX  # computed 百万円 (sums, differences)
+EXECUTED_FORMAT = formatting.EXECUTED_XLSX  # 執行額 to 千円, one format for the column
+# Percentages are stored as percent numbers (75.0 means 75.0 %), as the plan writes them.
+PERCENT_FORMAT = formatting.PERCENT_XLSX
+RATE_FORMAT = formatting.PERCENT_XLSX
+DATETIME_FORMAT = formatting.DATETIME_XLSX
 # Excel's tallest row, in points; a taller one makes Excel report the file as damaged and repair it.
 MAX_ROW_HEIGHT = 409
 
@@ -104,10 +105,13 @@ def plain(ws, value):
     return value
 
 
-def number(ws, value, *, fmt=COUNT_FORMAT, bold=False, fill=None, color=None):
-    """A numeric cell (Decimal stays exact in the file); None gives an empty bordered cell."""
+def number(ws, value, *, fmt=None, bold=False, fill=None, color=None):
+    """A numeric cell (Decimal stays exact in the file); None gives an empty bordered cell. Without `fmt` the
+    count format that shows exactly the value's digits (6000 → 6,000; 40.32 → 40.32)."""
     if value is not None and not isinstance(value, (int, Decimal, float)):
         raise TypeError(f"number() expects a number, got {value!r}")
+    if fmt is None:
+        fmt = formatting.WHOLE_XLSX if value is None else formatting.count_xlsx(Decimal(str(value)))
 
     def build(cell):
         cell.font = font(bold=bold, color=color)
@@ -120,12 +124,39 @@ def number(ws, value, *, fmt=COUNT_FORMAT, bold=False, fill=None, color=None):
     return _cell(ws, value, ("number", fmt, bold, id(fill), color), build)
 
 
+def figure(ws, value, *, is_percent=False, bold=False):
+    """An indicator's figure as the pages show it (`formatting.figure`); None gives an empty bordered cell."""
+    value, fmt = formatting.xlsx_figure(value, is_percent=is_percent)
+    return blank(ws) if value is None else number(ws, value, fmt=fmt, bold=bold)
+
+
+def forecast(ws, value, *, is_percent=False):
+    """A 年度末見込み: the value rounded as the pages round it (whole units, or 0.1 % for a ratio)."""
+    value, fmt = formatting.xlsx_forecast(value, is_percent=is_percent)
+    return blank(ws) if value is None else number(ws, value, fmt=fmt)
+
+
+def executed(ws, value):
+    """An executed amount (or its 累計 / 差額) in 百万円 to 千円; None gives an empty bordered cell."""
+    return blank(ws) if value is None else number(ws, value, fmt=EXECUTED_FORMAT)
+
+
 def amount(ws, value, *, bold=False, fill=None):
     """A published 百万円 amount. A published 「-」 (None, no amount) is written as the text 「-」 right-aligned:
     it is not 0, so it must not be a number a SUM would count, and an auditor filtering for 0 must not find it."""
     if value is None:
         return text(ws, "-", bold=bold, fill=fill, align="right")
     return number(ws, value, fmt=AMOUNT_FORMAT, bold=bold, fill=fill)
+
+
+def plain_number(ws, value, *, fmt):
+    """A number for the long list sheets: the number format only (no border), like plain() for text."""
+
+    def build(cell):
+        cell.font = font()
+        cell.number_format = fmt
+
+    return _cell(ws, value, ("plain_number", fmt), build)
 
 
 def _when_style(cell):

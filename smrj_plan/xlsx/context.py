@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from measures.models import FiscalYear, PlanDocument
 from measures.periods import fiscal_year_label, quarter_long_label
+from smrj_plan import formatting
 
 
 @dataclass(frozen=True)
@@ -40,5 +41,4 @@ class ExportContext:
 
     @property
     def exported_at_label(self) -> str:
-        local = timezone.localtime(self.exported_at)
-        return f"{local:%Y年%m月%d日 %H:%M:%S}（日本時間）"
+        return f"{formatting.wareki_datetime(timezone.localtime(self.exported_at))}（日本時間）"

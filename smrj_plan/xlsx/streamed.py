@@ -6,7 +6,7 @@ header, frozen panes, print setup, autofilter, print titles), the package is sav
 written into that sheet's XML part as they come from the database: inline strings, so nothing accumulates in
 a shared-string table, and constant memory whatever the length of the history.
 
-Cells written here follow the same rules as `cells`: numbers stay numbers, datetimes are Excel serials with
+Cells written here follow the same rules as `cells`: numbers stay numbers (with separators), datetimes are Excel serials with
 the date format, and text goes through `smrj_plan.xlsx_text.safe_text` (characters XML cannot hold shown as
 「[U+FFFF]」, cut at 32,767 characters) and, when it could be read as a formula, is a string with the
 quotePrefix style. This sheet is written without openpyxl's own checks, so these rules are all that stand
@@ -21,17 +21,29 @@ import tempfile
 import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
+from smrj_plan import formatting
 from smrj_plan.xlsx import cells
 from smrj_plan.xlsx_text import needs_quote, safe_text
 
 # Only short strings (names, labels, states) are worth caching: they repeat from row to row, while a long
 # reason rarely does and would keep its text alive in the cache.
 CACHED_TEXT_MAX_CHARS = 200
+
+MAX_PLACES = 6  # the most decimals a stored figure has (growth rates); more would be shown as stored
+
+
+class Figure(NamedTuple):
+    """A number to be shown in a given format (one of `StreamedRows.number_styles`), e.g. an 執行額 with its three
+    decimals; a bare int or Decimal gets the count format of its own digits."""
+
+    value: Decimal
+    fmt: str
 
 
 class StreamedRows:
@@ -49,6 +61,16 @@ class StreamedRows:
         self.date_style = cells.when(ws, dt.datetime(2000, 1, 1, tzinfo=dt.UTC)).style_id
         quoted = cells.text(ws, "=", border=False)
         self.quoted_style = quoted.style_id
+        # Numbers show their digits with separators, as on the pages (6,000, not 6000): one style per number of
+        # decimals a stored value can have.
+        count_formats = [
+            formatting.count_xlsx(Decimal(1).scaleb(-places)) for places in range(MAX_PLACES + 1)
+        ]
+        self.number_styles = {
+            fmt: cells.plain_number(ws, 0, fmt=fmt).style_id
+            for fmt in (*count_formats, formatting.EXECUTED_XLSX)
+        }
+        self.count_styles = [self.number_styles[fmt] for fmt in count_formats]
         self.letters = [get_column_letter(i) for i in range(1, n_columns + 1)]
         ws.auto_filter.ref = f"A{filter_header_row}:{self.letters[-1]}{filter_header_row}"
 
@@ -60,8 +82,12 @@ class StreamedRows:
             return f'<c s="{self.date_style}"><v>{to_excel(value)}</v></c>'
         if isinstance(value, bool):
             raise TypeError("booleans are written as their label")
+        if isinstance(value, Figure):
+            return f'<c t="n" s="{self.number_styles[value.fmt]}"><v>{format(value.value, "f")}</v></c>'
         if isinstance(value, (int, Decimal)):
-            return f'<c t="n"><v>{format(value, "f")}</v></c>'
+            places = formatting.places_of(Decimal(value))
+            style = f' s="{self.count_styles[places]}"' if places <= MAX_PLACES else ""
+            return f'<c t="n"{style}><v>{format(value, "f")}</v></c>'
         value = safe_text(value)
         style = f' s="{self.quoted_style}"' if needs_quote(value) else ""
         return f'<c t="inlineStr"{style}><is><t xml:space="preserve">{escape(value)}</t></is></c>'

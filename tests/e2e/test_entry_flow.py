@@ -59,4 +59,4 @@ def test_staff_enters_and_submits_a_quarter_and_manager_approves(e2e_server, pag
     page.goto(e2e_server + "/entry/")
     page.locator('tr[data-quarter="1"]').get_by_role("link", name="変更履歴").click()
     expect(page.locator(".history-table").first).to_contain_text(re.compile("提出済み → 承認済み"))
-    expect(page.locator(".history-table").first).to_contain_text("kanri")
+    expect(page.locator(".history-table").first).to_contain_text("管理 花子")  # family name first

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from measures.models import FiscalYear, PlanDocument
 from reports.workbook import export_context_build, workbook_write
+from smrj_plan import formatting
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"ユーザー「{options['user']}」が見つかりません。")
-            exported_by = user.username
+            exported_by = formatting.person_name(user, with_username=True)
         try:
             ctx = export_context_build(
                 year=options["year"],
