@@ -36,14 +36,13 @@ BODY_SIZE = Pt(10.5)
 TABLE_SIZE = Pt(8.5)
 GREY = RGBColor(0x55, 0x55, 0x55)
 
-# 番号 | 指標名 | 単位 | 比較 | 目標値 | 実績（累計） | 達成率 | 状況 | 年度末見込み | 評定の目安 | 評定: the workbook's
-# columns without the four quarters (a year-end document shows the year's figure).
+# 番号 | 指標名 | 単位 | 目標 | 実績（累計） | 達成率 | 状況 | 年度末見込み | 評定の目安 | 評定: the workbook's
+# columns without the four quarters (a year-end document shows the year's figure) and the target's number.
 INDICATOR_HEADERS = [
     "番号",
     "指標名",
     "単位",
-    "比較",
-    "目標値",
+    "目標",
     "実績（累計）",
     "達成率",
     "状況",
@@ -51,11 +50,11 @@ INDICATOR_HEADERS = [
     "評定の目安",
     "評定",
 ]
-INDICATOR_WIDTHS_MM = [14, 34, 9, 12, 17, 17, 16, 14, 16, 14, 11]  # 174 mm: the text width
+INDICATOR_WIDTHS_MM = [14, 38, 9, 21, 17, 16, 14, 16, 17, 12]  # 174 mm: the text width
 CELL_MARGIN_TWIPS = (
     "57"  # 1 mm each side instead of Word's 1.9 mm: 「100.0%」 and 「目標値」 stay on one line
 )
-NUMERIC_COLUMNS = {4, 5, 6, 8}
+NUMERIC_COLUMNS = {4, 5, 7}
 
 
 def _t(value) -> str:
@@ -205,8 +204,10 @@ def _table(doc: Document, headers: list[str], widths_mm: list[int]):
 
 
 def _is_figure(text: str) -> bool:
-    """A figure (1,234 / 75.0% / △…) rather than wording such as a target 「策定する」."""
-    return bool(text) and text.replace(",", "").replace(".", "").replace("%", "").lstrip("-").isdigit()
+    """A figure (1,234 / 75.0% / —) rather than wording such as a status 「要注意」."""
+    return text == "—" or (
+        bool(text) and text.replace(",", "").replace(".", "").replace("%", "").lstrip("-").isdigit()
+    )
 
 
 def _add_row(table, values: list[str], widths_mm: list[int], *, numeric: Iterable[int] = (), **style):
@@ -248,7 +249,6 @@ def _indicator_section(doc: Document, detail: SelfEvaluationDetail) -> None:
                 ind.code,
                 name,
                 ind.unit,
-                fig.comparison,
                 fig.target,
                 fig.actual,
                 fig.achievement_rate,
@@ -261,16 +261,16 @@ def _indicator_section(doc: Document, detail: SelfEvaluationDetail) -> None:
             numeric=NUMERIC_COLUMNS,
         )
         for label, value in fig.sub_lines:
-            if value:
+            if value != "—":  # the sheet's line under it is empty too
                 _add_row(
                     table,
-                    ["", f"　{label}", "", "", "", value, "", "", "", "", ""],
+                    ["", f"　{label}", "", "", value, "", "", "", "", ""],
                     INDICATOR_WIDTHS_MM,
                     numeric=NUMERIC_COLUMNS,
                     grey=True,
                 )
         if line.result.note:
-            _add_row(table, ["", f"　{line.result.note}", *[""] * 9], INDICATOR_WIDTHS_MM, grey=True)
+            _add_row(table, ["", f"　{line.result.note}", *[""] * 8], INDICATOR_WIDTHS_MM, grey=True)
     rated = [line for line in detail.indicators if line.final_rating]
     if rated:
         doc.add_heading("指標ごとの評定の理由", level=3)

@@ -1,53 +1,33 @@
 """The indicators' figures of a 評価項目 as text, digit for digit what the workbook's 指標 sheet shows.
 
-The workbook stores numbers with an Excel number format; the 自己評価書 and the self-evaluation page print text.
-Each figure here takes the same value the sheet writes (from `indicators.progress.progress_compute`) and the same
-format the sheet gives it, rendered the way Excel renders that format:
+The workbook writes each figure as a number already rounded the way the pages round it, with the Excel format
+that shows the same digits (smrj_plan.formatting); the 自己評価書 and the self-evaluation page print the text of
+the same rule for the same value (from `indicators.progress.progress_compute`):
 
-- counts: 「#,##0」 for a whole number, 「#,##0.0#」 otherwise (one or two decimals);
-- percentages (達成率, a ratio's or a benchmark's value): 「0.0"%"」 (one decimal, no thousands separator);
-- a target without a number (「策定する」): the plan's wording; no figure: an empty cell.
+- the target as tables show it (`formatting.target_label`: 1,000社以上, 70%以上, or the plan's words);
+- counts with separators and no trailing zeros, without the unit, which has its own column (780.5);
+- percentages (達成率, a ratio's or a benchmark's value) to 0.1 % (76.3%);
+- 年度末見込み in whole units, a ratio's as a percentage (1,041 / 76.3%);
+- no figure: 「—」 (the workbook leaves the cell empty).
 
-Excel rounds a displayed figure half away from zero, which is Decimal's ROUND_HALF_UP.
 `tests/test_self_evaluation_document.py` reads the workbook back and compares every figure with the document.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from indicators import progress
 from indicators.models import Actual, Indicator
+from smrj_plan import formatting
 
 PERCENT_KINDS = {Indicator.Kind.RATIO, Indicator.Kind.BENCHMARK, Indicator.Kind.BASELINE}
 MILESTONE_LABELS = dict(Actual.MilestoneStatus.choices)
 
 
-def _rounded(value: Decimal, places: int) -> Decimal:
-    result = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return abs(result) if result == 0 else result  # Excel shows no minus sign on a zero
-
-
-def count_text(value: Decimal | None) -> str:
-    """A count as 「#,##0」 (whole) or 「#,##0.0#」 shows it: 1,234 / 12.5 / 12.35."""
-    if value is None:
-        return ""
-    if value == value.to_integral_value():
-        return f"{_rounded(value, 0):,}"
-    text = f"{_rounded(value, 2):,.2f}"
-    return text[:-1] if text.endswith("0") else text
-
-
-def percent_text(value: Decimal | None) -> str:
-    """A percentage as 「0.0"%"」 shows it: 107.1%."""
-    if value is None:
-        return ""
-    return f"{_rounded(value, 1):.1f}%"
-
-
-def number_text(value: Decimal | None, *, percent: bool) -> str:
-    return percent_text(value) if percent else count_text(value)
+def figure_text(value, *, is_percent: bool = False) -> str:
+    """A figure without its unit: 780.5, 76.3%; None → 「—」."""
+    return formatting.percent(value) if is_percent else formatting.number(value)
 
 
 @dataclass(frozen=True)
@@ -55,7 +35,6 @@ class IndicatorFigures:
     """One indicator's line of the table, as text, plus the lines under it (分子・分母, 基準)."""
 
     target: str
-    comparison: str
     actual: str
     achievement_rate: str
     status: str
@@ -72,38 +51,36 @@ def indicator_figures(
     `has_denominator`: some counted entry has a denominator (the sheet then gives a baseline indicator its
     分子・分母 lines)."""
     kind = indicator.kind
-    percent = kind in PERCENT_KINDS
-    if indicator.target is not None:
-        target = number_text(indicator.target, percent=indicator.unit == "%")
-    else:
-        target = indicator.target_text or "—"
+    is_percent = kind in PERCENT_KINDS
     if kind == Indicator.Kind.MILESTONE:
-        actual = MILESTONE_LABELS.get(result.milestone_status, "")
+        actual = MILESTONE_LABELS.get(result.milestone_status) or formatting.DASH
     else:
-        actual = number_text(result.actual_display, percent=percent)
+        actual = figure_text(result.actual, is_percent=is_percent)
     sub_lines: list[tuple[str, str]] = []
     if kind == Indicator.Kind.RATIO or (kind == Indicator.Kind.BASELINE and has_denominator):
         sub_lines = [
-            ("分子", count_text(result.numerator_total)),
-            ("分母", count_text(result.denominator_total)),
+            ("分子", figure_text(result.numerator_total)),
+            ("分母", figure_text(result.denominator_total)),
         ]
     elif kind == Indicator.Kind.BENCHMARK:
-        multiplier = progress.spec_from_indicator(indicator).multiplier.normalize()
+        multiplier = formatting.number(progress.spec_from_indicator(indicator).multiplier)
         sub_lines = [
-            ("実態調査の伸び率（%）", count_text(result.benchmark)),
-            (f"必要な伸び率（実態調査×{multiplier}）（%）", count_text(result.required)),
+            ("実態調査の伸び率（%）", figure_text(result.benchmark, is_percent=True)),
+            (f"必要な伸び率（実態調査×{multiplier}）（%）", figure_text(result.required, is_percent=True)),
         ]
     elif kind == Indicator.Kind.BASELINE and result.benchmark is not None:
-        sub_lines = [("基準値（%）", count_text(result.benchmark))]
+        sub_lines = [("基準値（%）", figure_text(result.benchmark, is_percent=True))]
     return IndicatorFigures(
-        target=target,
-        comparison=(
-            indicator.get_comparison_display() if indicator.comparison != Indicator.Comparison.NONE else ""
+        target=formatting.target_label(
+            target=indicator.target,
+            unit=indicator.unit,
+            comparison=indicator.comparison,
+            text=indicator.target_text,
         ),
         actual=actual,
-        achievement_rate=percent_text(result.achievement_rate),
+        achievement_rate=formatting.percent(result.achievement_rate),
         status=result.status_label if result.status != progress.Status.REFERENCE else "参考",
-        forecast=number_text(result.forecast_display, percent=percent),
-        grade_hint=result.grade_label,
+        forecast=formatting.forecast(result.forecast, is_percent=is_percent),
+        grade_hint=result.grade_label or formatting.DASH,
         sub_lines=sub_lines,
     )

@@ -137,8 +137,7 @@ def _table_rows(doc) -> dict[str, list[str]]:
         "番号",
         "指標名",
         "単位",
-        "比較",
-        "目標値",
+        "目標",
         "実績（累計）",
         "達成率",
         "状況",
@@ -149,22 +148,21 @@ def _table_rows(doc) -> dict[str, list[str]]:
     return {row[0]: row for row in rows[1:] if row[0]}
 
 
-def _excel_text(cell) -> str:
-    """What Excel shows for the workbook's cell: its value through its number format (an independent reading)."""
+def _excel_text(cell, empty="—") -> str:
+    """What Excel shows for the workbook's cell: its value through its number format (an independent reading);
+    an empty cell is 「—」 in a document's table."""
     value = cell.value
-    if value is None:
-        return ""
+    if value is None or value == "":
+        return empty
     if isinstance(value, str):
         return value
     number = Decimal(str(value))
     fmt = cell.number_format
-    if fmt == '0.0"%"':
-        return f"{number.quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
-    if fmt == "#,##0":
-        return f"{number.quantize(Decimal('1'), ROUND_HALF_UP):,}"
-    if fmt == "#,##0.0#":
-        shown = f"{number.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
-        return shown[:-1] if shown.endswith("0") else shown
+    if fmt == '#,##0.0"%"':
+        return f"{number.quantize(Decimal('0.1'), ROUND_HALF_UP):,}%"
+    if fmt.startswith("#,##0") and set(fmt[5:]) <= {".", "0"}:
+        places = len(fmt) - 6 if "." in fmt else 0
+        return f"{number.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):,}"
     raise AssertionError(f"unexpected format {fmt!r}")
 
 
@@ -173,12 +171,18 @@ def _workbook_rows(tmp_path, quarter=3) -> dict[str, list[str]]:
     path = tmp_path / "wb.xlsx"
     workbook_write(ctx=ctx, output=str(path))
     ws = load_workbook(path)["指標"]
+    header = [c.value for c in ws[3]]
+    columns = [
+        header.index(h)
+        for h in ("単位", "目標", "累計", "達成率", "状況", "年度末見込み", "評定の目安", "評定")
+    ]
     rows = {}
     for row in ws.iter_rows(min_row=4):
         code = row[0].value
         if code:
-            # 目標値 E, 累計 J, 達成率 K, 状況 L, 見込み M, 目安 N, 評定 O (and 単位 C, 比較 D)
-            rows[code] = [_excel_text(row[i]) for i in (2, 3, 4, 9, 10, 11, 12, 13, 14)]
+            rows[code] = [
+                _excel_text(row[i], empty="" if header[i] in ("単位", "評定") else "—") for i in columns
+            ]
     return rows
 
 
@@ -199,14 +203,16 @@ def test_the_document_holds_the_texts_the_measures_and_the_figures(year_data, fi
     assert "未承認の取組状況が1件あります" in text
     assert "根拠資料：支援記録／https://example.jp/1" in text
     # The indicators: Σ 780.5社 of 1,000 → 78.05 → 78.1 %, against the pace of 750 (104.1 %) 順調; the forecast
-    # 780.5 × 4 / 3 = 1,040.67 → 104.1 % → B（見込み）. The ratio Σ145/Σ190 = 76.3 % against 70 % → 109.0 %.
+    # 780.5 × 4 / 3 = 1,040.67 → 1,041 (104.1 % → B（見込み）). The ratio Σ145/Σ190 = 76.3 % against 70 % → 109.0 %.
     rows = _table_rows(doc)
-    assert rows["1-1"][4:10] == ["1,000", "780.5", "78.1%", "順調", "1,040.67", "B（見込み）"]
-    assert rows["1-3"][4:11] == ["70.0%", "76.3%", "109.0%", "順調", "76.3%", "B（見込み）", "B"]
+    assert rows["1-1"][2:10] == ["社", "1,000社以上", "780.5", "78.1%", "順調", "1,041", "B（見込み）", ""]
+    assert rows["1-3"][2:10] == ["%", "70%以上", "76.3%", "109.0%", "順調", "76.3%", "B（見込み）", "B"]
+    # 1-2 (benchmark, entered at 第4四半期): the plan's words as the target, no figure yet.
+    assert rows["1-2"][3:9] == ["中小企業実態基本調査のデータの2割以上、上回る", "—", "—", "未入力", "—", "—"]
     assert "1-3　評定B：割合は目標を上回った" in text
     table_text = [[c.text for c in r.cells] for r in doc.tables[0].rows]
-    assert ["", "　分子", "", "", "", "145", "", "", "", "", ""] in table_text
-    assert ["", "　分母", "", "", "", "190", "", "", "", "", ""] in table_text
+    assert ["", "　分子", "", "", "145", "", "", "", "", ""] in table_text
+    assert ["", "　分母", "", "", "190", "", "", "", "", ""] in table_text
 
 
 @pytest.mark.parametrize("code", ["1-1", "1-4", "2"])
@@ -215,18 +221,7 @@ def test_every_figure_reads_as_in_the_workbook(year_data, fiscal_year, plan, tmp
     workbook = _workbook_rows(tmp_path)
     assert doc_rows, "the item has indicators"
     for indicator_code, row in doc_rows.items():
-        unit, comparison, target, actual, rate, status, forecast, hint, grade = workbook[indicator_code]
-        assert row[2:] == [
-            unit or "",
-            comparison or "",
-            target,
-            actual,
-            rate,
-            status,
-            forecast,
-            hint,
-            grade,
-        ], indicator_code
+        assert row[2:] == workbook[indicator_code], indicator_code
     assert set(doc_rows) == {
         i.code
         for i in Indicator.objects.filter(
@@ -301,7 +296,7 @@ def test_the_command_writes_one_document_per_item(year_data, tmp_path):
     assert "令和6年度_自己評価書_10.docx" in files and "令和6年度_自己評価書_4.docx" not in files
     doc = Document(str(tmp_path / "out" / "令和6年度_自己評価書_1-1.docx"))
     assert GRADE_REASON in _text(doc)
-    assert _table_rows(doc)["1-1"][5] == "780.5"
+    assert _table_rows(doc)["1-1"][4] == "780.5"
     with pytest.raises(CommandError, match="2023年度の計画が読み込まれていません"):
         call_command("export_self_evaluation", "--year", "2023", "--output", str(tmp_path / "x"), verbosity=0)
     with pytest.raises(CommandError, match="評価項目「4」はありません"):

@@ -75,7 +75,7 @@ def test_progress_approval_self_evaluation_and_document(e2e_server, page, login,
         shown[code] = [tr.locator(f'[data-figure="{name}"]').inner_text().strip() for name in FIGURES]
         shown[code].append(tr.locator("[data-final-grade]").inner_text().strip())
     assert set(shown) == {"1-1", "1-2", "1-3"}
-    assert shown["1-1"][0] == "1,000" and shown["1-1"][1] and shown["1-1"][2].endswith("%")
+    assert shown["1-1"][0] == "1,000社以上" and shown["1-1"][1] != "—" and shown["1-1"][2].endswith("%")
     assert shown["1-1"][4] == "A"
 
     with page.expect_download() as download_info:
@@ -94,12 +94,13 @@ def test_progress_approval_self_evaluation_and_document(e2e_server, page, login,
     table = [[c.text for c in r.cells] for r in doc.tables[0].rows]
     by_code = {r[0]: r for r in table[1:] if r[0]}
     for code, (target, actual, rate, forecast, grade) in shown.items():
+        # 目標 | 実績（累計） | 達成率 | 年度末見込み | 評定 of the document's table
         assert [
+            by_code[code][3],
             by_code[code][4],
             by_code[code][5],
-            by_code[code][6],
-            by_code[code][8],
-            by_code[code][10],
+            by_code[code][7],
+            by_code[code][9],
         ] == [
             target,
             actual,
