@@ -242,7 +242,8 @@ def test_workbook_cuts_a_40000_character_reason_with_a_marker(manager, fiscal_ye
     wb = load_workbook(io.BytesIO(export_bytes()))
     indicators = wb["指標"]
     r = next(c.row for c in indicators["A"] if c.value == "1-1")
-    rating_reason = indicators.cell(row=r, column=16).value
+    reason_column = [c.value for c in indicators[3]].index("評定の理由") + 1
+    rating_reason = indicators.cell(row=r, column=reason_column).value
     assert len(rating_reason) == CELL_MAX_CHARS and rating_reason.endswith(MARKER_40000)
     assert rating_reason.startswith("理" * 30_000)
     # The row grows for the long text but stays within Excel's 409 points.
