@@ -28,6 +28,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from evaluation.self_selectors import SelfEvaluationDetail
 from measures.periods import fiscal_year_label, fiscal_year_short, quarter_label
+from smrj_plan import formatting
 from smrj_plan.xlsx_text import safe_text
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -372,7 +373,7 @@ def _state_text(detail: SelfEvaluationDetail) -> str:
     text = evaluation.get_state_display()
     if evaluation.state == "approved" and evaluation.reviewed_by_id:
         local = timezone.localtime(evaluation.reviewed_at)
-        text += f"（承認：{evaluation.reviewed_by.get_username()}　{local:%Y年%m月%d日}）"
+        text += f"（承認：{formatting.person_name(evaluation.reviewed_by)}　{formatting.wareki(local)}）"
     elif evaluation.state != "approved":
         text += "（承認前の内容です）"
     return text
@@ -398,7 +399,7 @@ def document_build(
     _label_value(doc, "評価項目", detail.item.label)
     _label_value(doc, "指標の時点", f"{detail.as_of_label}（承認済みの値）")
     _label_value(doc, "自己評価の状態", _state_text(detail))
-    _label_value(doc, "出力", f"{local:%Y年%m月%d日 %H:%M}（日本時間）　{exported_by}")
+    _label_value(doc, "出力", f"{formatting.wareki_datetime(local)}（日本時間）　{exported_by}")
 
     _indicator_section(doc, detail)
     _measure_section(doc, detail)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from evaluation.models import MeasureProgress, SelfEvaluation
+from smrj_plan import formatting
 from smrj_plan.workflow import state_label
 
 # Bookkeeping columns whose change is shown through the state or not at all.
@@ -67,7 +68,7 @@ def _entries(records, model, input_fields: list[str]) -> list[dict]:
         entries.append(
             {
                 "record": record,
-                "user": record.history_user.get_username() if record.history_user else "—",
+                "user": formatting.person_name(record.history_user),
                 "changes": changes,
                 "state_change": state_change,
                 "reason": record.history_change_reason or "",

@@ -18,7 +18,7 @@ from evaluation.models import MeasureProgress
 from indicators.selectors import fiscal_year_current, fiscal_year_get, quarter_check, quarter_lock_map
 from measures.models import Department
 from measures.periods import QUARTER_CHOICES, QUARTERS, quarter_long_label
-from smrj_plan import roles
+from smrj_plan import formatting, roles
 from smrj_plan.numbers import parse_version
 from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState
 
@@ -284,7 +284,7 @@ def _department_changes(rows) -> list[dict]:
                 "record": newer,
                 "old": older.department.name if older is not None and older.department_id else "（なし）",
                 "new": newer.department.name,
-                "user": newer.history_user.get_username() if newer.history_user else "—",
+                "user": formatting.person_name(newer.history_user),
                 "reason": newer.history_change_reason or "",
             }
         )

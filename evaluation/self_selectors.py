@@ -9,12 +9,10 @@ measures or entries.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
 from evaluation import selectors as progress_selectors
 from evaluation.figures import IndicatorFigures, indicator_figures
@@ -263,8 +261,3 @@ def rating_history(*, fiscal_year: FiscalYear, indicators: list[Indicator]) -> l
         .select_related("history_user", "indicator")
         .order_by("-history_date", "-history_id")
     )
-
-
-def now_label(moment: dt.datetime | None = None) -> str:
-    local = timezone.localtime(moment or timezone.now())
-    return f"{local:%Y年%m月%d日 %H:%M}（日本時間）"

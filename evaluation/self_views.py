@@ -23,7 +23,7 @@ from evaluation.models import SelfEvaluation
 from indicators.models import Indicator
 from indicators.selectors import fiscal_year_get, indicator_get_for_user
 from measures.periods import QUARTER_CHOICES, fiscal_year_short
-from smrj_plan import roles
+from smrj_plan import formatting, roles
 from smrj_plan.workflow import ConcurrentEditError
 
 
@@ -33,8 +33,7 @@ def _as_of(request) -> int | None:
 
 
 def _exported_by(user) -> str:
-    full_name = user.get_full_name()
-    return f"{full_name}（{user.username}）" if full_name else user.username
+    return formatting.person_name(user, with_username=True)
 
 
 def _item_url(fiscal_year, item) -> str:
@@ -54,7 +53,7 @@ def index(request, year: int):
 
 
 def _conflict_message(current: SelfEvaluation) -> str:
-    who = current.updated_by.get_username() if current.updated_by_id else "不明"
+    who = formatting.person_name(current.updated_by) if current.updated_by_id else "不明"
     return (
         f"この自己評価は他の利用者が先に更新しました（状態: {current.get_state_display()}、更新者: {who}、"
         f"版{current.version}）。画面を開き直して内容を確かめてから記入してください。"

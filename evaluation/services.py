@@ -16,7 +16,7 @@ from evaluation import selectors
 from evaluation.models import MeasureProgress, MeasureStatus
 from measures.models import Department, FiscalYear, Measure
 from measures.periods import quarter_label
-from smrj_plan import roles
+from smrj_plan import formatting, roles
 from smrj_plan.models import QuarterLock
 from smrj_plan.text import has_visible_text, require_visible_text
 from smrj_plan.workflow import (
@@ -200,7 +200,7 @@ def progress_save_many(
 
 
 def _stored_text(current: MeasureProgress) -> str:
-    who = current.updated_by.get_username() if current.updated_by_id else "不明"
+    who = formatting.person_name(current.updated_by) if current.updated_by_id else "不明"
     status = selectors.status_label(current.status) if current.status else "未選択"
     return f"現在の状況: {status}、状態: {state_label(current.state)}、更新者: {who}、版{current.version}"
 
