@@ -520,13 +520,10 @@ __all__ = [
 
 def execution_column_can_edit(*, user, column: BudgetColumn) -> bool:
     """A 担当者 enters 執行額 for the 経理 / 業務 columns of their own department (never a 合計 column)."""
-    from smrj_plan import roles
+    from smrj_plan import permissions
 
-    department_id = roles.user_department_id(user)
     return (
-        roles.is_staff_member(user)
-        and department_id is not None
-        and column.department_id == department_id
+        permissions.can_enter_for(user, column.department_id)
         and column.role not in (BudgetColumn.Role.SEGMENT_TOTAL, BudgetColumn.Role.GRAND_TOTAL)
         and column.table.kind == BudgetTable.Kind.BUDGET
     )
@@ -534,12 +531,9 @@ def execution_column_can_edit(*, user, column: BudgetColumn) -> bool:
 
 def execution_column_can_read(*, user, column: BudgetColumn) -> bool:
     """管理者・監査担当 read every line; a 担当者 only their department's."""
-    from smrj_plan import roles
+    from smrj_plan import permissions
 
-    if roles.can_read_all(user):
-        return True
-    department_id = roles.user_department_id(user)
-    return roles.is_staff_member(user) and department_id is not None and column.department_id == department_id
+    return permissions.can_read_department(user, column.department_id)
 
 
 def execution_line_get_for_user(*, user, row_pk: int, column_pk: int) -> tuple[BudgetRow, BudgetColumn]:

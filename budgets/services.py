@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from budgets import selectors
 from budgets.models import BudgetColumn, BudgetExecution, BudgetRow
 from measures.periods import QUARTERS, quarter_label
-from smrj_plan import formatting, roles
+from smrj_plan import formatting, permissions
 from smrj_plan.models import QuarterLock
 from smrj_plan.numbers import parse_decimal
 from smrj_plan.workflow import (
@@ -235,8 +235,7 @@ def execution_submit(*, execution: BudgetExecution, user, expected_version: int)
 def _review(
     execution: BudgetExecution, user, to_state: str, reason: str, expected_version
 ) -> BudgetExecution:
-    if not roles.is_manager(user):
-        raise PermissionDenied("承認・差戻し・再開は管理者だけが行えます。")
+    permissions.require_review(user)
     with transaction.atomic():
         entry = lock_entry(BudgetExecution, pk=execution.pk, expected_version=expected_version)
         _require_open_quarter(execution.column.table.fiscal_year, entry.quarter)

@@ -5,20 +5,25 @@ Views stay thin: reads through selectors, writes through services. Anyone signed
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from budgets import selectors, services
+from budgets.history import execution_history_rows
 from budgets.models import Account, BudgetTable
 from measures.models import FiscalYear
 from measures.periods import QUARTERS, quarter_label, quarter_long_label
-from smrj_plan import roles
+from smrj_plan import permissions
+from smrj_plan.history import history_page
 from smrj_plan.models import QuarterLock
 from smrj_plan.numbers import parse_int, parse_version
 from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState, MissingVersionError
+
+# A history page shows this many saved records, newest first; the workbook's 変更履歴 has them all.
+HISTORY_PAGE_RECORDS = 500
 
 
 def _fiscal_year() -> FiscalYear:
@@ -139,15 +144,6 @@ def _account(code: str) -> Account:
         raise Http404("勘定が見つかりません。") from None
 
 
-def _department_filter(user) -> int | None:
-    """None for readers of everything; the 担当者's department otherwise (-1: sees no line)."""
-    if roles.can_read_all(user):
-        return None
-    if roles.is_staff_member(user) and roles.user_department_id(user) is not None:
-        return roles.user_department_id(user)
-    return -1
-
-
 def _quarter(value) -> int | None:
     try:
         return parse_int(value, min_value=min(QUARTERS), max_value=max(QUARTERS))
@@ -171,7 +167,9 @@ def execution(request, account: str):
     account_obj = _account(account)
     try:
         summary = selectors.budget_execution_summary(
-            fiscal_year=fiscal_year.year, account_code=account, department_id=_department_filter(request.user)
+            fiscal_year=fiscal_year.year,
+            account_code=account,
+            department_id=permissions.read_department_filter(request.user),
         )
     except BudgetTable.DoesNotExist:
         raise Http404("予算計画が見つかりません。") from None
@@ -179,7 +177,7 @@ def execution(request, account: str):
         lock.quarter: lock for lock in QuarterLock.objects.filter(fiscal_year=fiscal_year, is_locked=True)
     }
     quarter = _quarter(request.GET.get("quarter")) or 1
-    can_enter = roles.is_staff_member(request.user) and roles.user_department_id(request.user) is not None
+    can_enter = permissions.can_enter(request.user)
     entry_lines = []
     if can_enter:
         for line in summary.lines:
@@ -193,10 +191,12 @@ def execution(request, account: str):
                 }
             )
     review = []
-    if roles.can_read_all(request.user):
+    if permissions.can_read_all(request.user):
+        # A 管理者 reviews what was submitted; an auditor also sees the drafts (read-only).
+        show_drafts = not permissions.can_review(request.user)
         for line in summary.lines:
             for q, entry in sorted(line.entries.items()):
-                if entry.state != EntryState.DRAFT or roles.is_auditor(request.user):
+                if entry.state != EntryState.DRAFT or show_drafts:
                     review.append({"line": line, "quarter": q, "entry": entry})
     sections = []
     for label, lines in summary.sections:
@@ -240,12 +240,11 @@ def execution_save(request, account: str, quarter: int):
     _account(account)
     if quarter not in QUARTERS:
         raise Http404("四半期は1〜4です。")
-    if not (roles.is_staff_member(request.user) and roles.user_department_id(request.user) is not None):
-        raise PermissionDenied("執行額を入力できるのは部署に所属する担当者だけです。")
+    permissions.require_entry(request.user, "執行額を入力できるのは部署に所属する担当者だけです。")
     summary = selectors.budget_execution_summary(
         fiscal_year=fiscal_year.year,
         account_code=account,
-        department_id=roles.user_department_id(request.user),
+        department_id=permissions.entry_department_id(request.user),
     )
     from budgets.models import BudgetColumn, BudgetRow
 
@@ -351,17 +350,8 @@ def execution_action(request, pk: int):
 def execution_history(request, pk: int):
     """Who changed an executed amount, when, from what to what, and why."""
     entry = selectors.execution_get_for_user(user=request.user, pk=pk)
-    records = list(entry.history.select_related("history_user").order_by("-history_date", "-history_id"))
-    changes = []
-    for record, older in zip(records, records[1:] + [None], strict=True):
-        changes.append(
-            {
-                "record": record,
-                "old_amount": older.amount if older else None,
-                "old_state": older.get_state_display() if older else "",
-            }
-        )
-    return render(request, "budgets/execution_history.html", {"entry": entry, "changes": changes})
+    page = history_page(execution_history_rows(execution=entry), limit=HISTORY_PAGE_RECORDS)
+    return render(request, "budgets/execution_history.html", {"entry": entry, "page": page})
 
 
 @login_required

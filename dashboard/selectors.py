@@ -33,7 +33,7 @@ from indicators.progress import (
 )
 from measures.models import Department, FiscalYear, Section
 from measures.periods import QUARTERS, quarter_label
-from smrj_plan import formatting, roles
+from smrj_plan import formatting, permissions
 from smrj_plan.workflow import EntryState, state_label
 
 FIGURE_COLUMNS = (
@@ -384,7 +384,7 @@ def _indicator_progress(
         .order_by("indicator_id")
         .values_list(*RATING_FIELDS)
     )
-    if as_of_quarter is None and not roles.can_read_all(user):
+    if as_of_quarter is None and not permissions.can_read_all(user):
         # The year's last approved quarter, not the department's: every page and the workbook start alike.
         as_of_quarter = indicator_selectors.actual_last_approved_quarter(fiscal_year=fiscal_year)
     section_pos = INDICATOR_ROW_FIELDS.index("section_id")
@@ -660,10 +660,6 @@ def indicator_progress_detail(*, user, pk: int, as_of_quarter: int | None = None
         final_rating=final_rating,
         rating_history=history,
     )
-
-
-def can_set_final_rating(user) -> bool:
-    return roles.is_manager(user)
 
 
 GRADE_CHOICES = [(g.value, g.value) for g in Grade]

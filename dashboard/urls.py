@@ -6,7 +6,7 @@ from evaluation import self_views
 app_name = "dashboard"
 urlpatterns = [
     path("", dashboard_views.overview, name="overview"),
-    path("<int:year>/pillar/<int:number>/", dashboard_views.pillar, name="pillar"),
+    path("<fy:year>/pillar/<int:number>/", dashboard_views.pillar, name="pillar"),
     path("indicator/<int:pk>/", dashboard_views.indicator, name="indicator"),
     # The final 評定 is set on the self-evaluation page now; the old address still takes the form.
     path("indicator/<int:pk>/rating/", self_views.indicator_rating, name="final_rating"),

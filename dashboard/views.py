@@ -9,7 +9,7 @@ charts from dashboard.charts, formatting from smrj_plan.formatting.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -24,9 +24,9 @@ from dashboard.tables import IndicatorProgressTable, format_actual, format_forec
 from indicators import rating_services
 from indicators.models import FinalRating
 from indicators.progress import SUMMARY_STATUSES
-from measures.models import FiscalYear
 from measures.periods import QUARTER_CHOICES
-from smrj_plan import formatting, roles
+from smrj_plan import formatting, permissions
+from smrj_plan.as_of import period_from_request
 from smrj_plan.numbers import parse_int
 from smrj_plan.text_limits import USER_TEXT_MAX_LENGTH, form_error_messages
 
@@ -73,29 +73,17 @@ def _int_param(request, name: str, allowed=None) -> int | None:
     return value
 
 
-def _fiscal_year_from(request, years: list[FiscalYear]) -> FiscalYear:
-    if not years:
-        raise Http404("計画が読み込まれていません。")
-    year = _int_param(request, "year")
-    if year is None:
-        return years[0]
-    for fy in years:
-        if fy.year == year:
-            return fy
-    raise Http404("年度が見つかりません。")
-
-
 @login_required
 def overview(request):
     """Per pillar the status counts, then every indicator as of the chosen quarter."""
-    years = dashboard_selectors.dashboard_fiscal_years()
-    fiscal_year = _fiscal_year_from(request, years)
+    period = period_from_request(request)
+    years, fiscal_year = period.years, period.fiscal_year
     form = OverviewFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     overview = dashboard_selectors.dashboard_overview(
         user=request.user,
         fiscal_year=fiscal_year,
-        as_of_quarter=filters.get("q") or None,
+        as_of_quarter=period.as_of_quarter,
         department_id=filters.get("department") or None,
         section_id=filters.get("pillar") or None,
         status=filters.get("status") or None,
@@ -128,12 +116,13 @@ def overview(request):
 @login_required
 def pillar(request, year: int, number: int):
     """One pillar: its status counts, the rate chart and its indicators' table."""
-    fiscal_year = dashboard_selectors.fiscal_year_get(year=year)
+    period = period_from_request(request, year=year)
+    fiscal_year = period.fiscal_year
     section = dashboard_selectors.pillar_get(fiscal_year=fiscal_year, number=number)
     overview = dashboard_selectors.dashboard_overview(
         user=request.user,
         fiscal_year=fiscal_year,
-        as_of_quarter=_int_param(request, "q", allowed={1, 2, 3, 4}),
+        as_of_quarter=period.as_of_quarter,
         section_id=section.pk,
     )
     table = IndicatorProgressTable(overview.rows, as_of_quarter=overview.as_of_quarter, exclude=("pillar",))
@@ -160,7 +149,7 @@ def indicator(request, pk: int):
     )
     ind = detail.indicator
     rating_form = None
-    if dashboard_selectors.can_set_final_rating(request.user) and detail.progress.is_rated:
+    if permissions.can_set_final_rating(request.user) and detail.progress.is_rated:
         initial = {}
         if detail.final_rating:
             initial = {"grade": detail.final_rating.grade, "reason": detail.final_rating.reason}
@@ -192,8 +181,7 @@ def indicator(request, pk: int):
 @require_POST
 def final_rating(request, pk: int):
     """A 管理者 sets the final 評定 beside the computed one (403 for anyone else)."""
-    if not dashboard_selectors.can_set_final_rating(request.user):
-        raise PermissionDenied("最終評定を設定できるのは管理者だけです。")
+    permissions.require_final_rating(request.user)
     detail = dashboard_selectors.indicator_progress_detail(user=request.user, pk=pk)
     form = FinalRatingForm(request.POST)
     if form.is_valid():
@@ -221,10 +209,9 @@ def final_rating(request, pk: int):
 @login_required
 def budget(request):
     """執行率 of one 勘定's 予算計画 by segment and quarter (approved amounts), with a chart."""
-    if not (roles.can_read_all(request.user) or roles.is_staff_member(request.user)):
-        raise PermissionDenied("予算執行を閲覧する権限がありません。")
-    years = dashboard_selectors.dashboard_fiscal_years()
-    fiscal_year = _fiscal_year_from(request, years)
+    permissions.require_budget_execution_view(request.user)
+    period = period_from_request(request)
+    years, fiscal_year = period.years, period.fiscal_year
     accounts = list(
         Account.objects.filter(tables__fiscal_year=fiscal_year, tables__kind=BudgetTable.Kind.BUDGET)
         .distinct()
@@ -236,10 +223,8 @@ def budget(request):
     account = next((a for a in accounts if a.code == code), None)
     if account is None:
         raise Http404("勘定が見つかりません。")
-    # A 担当者 sees the columns their department enters; one without a department sees none (0 matches nothing).
-    department_id = (
-        None if roles.can_read_all(request.user) else (roles.user_department_id(request.user) or 0)
-    )
+    # A 担当者 sees the columns their department enters; one without a department sees none.
+    department_id = permissions.read_department_filter(request.user)
     execution = dashboard_selectors.budget_execution_by_segment(
         fiscal_year=fiscal_year, account_code=account.code, department_id=department_id
     )

@@ -1,4 +1,4 @@
-"""評価項目: the units the year-end self-evaluation is written for (DOMAIN.md「The cycle of a year」).
+"""評価項目: the units the year-end self-evaluation is written for (docs/domain.md「1年の流れ」).
 
 Each pillar of chapter I is one item ("1-1" … "1-5"); each of chapters II–X that has something to evaluate (a
 measure or an indicator) is one item ("2", "3", "5" …). Chapter IV holds only the budget tables, which are

@@ -13,20 +13,23 @@ from django.views.decorators.http import require_POST
 
 from evaluation import selectors, services
 from evaluation.forms import DepartmentForm, ProgressRowForm, ReasonForm, VersionForm
-from evaluation.history import progress_history_entries
-from evaluation.models import MeasureProgress
-from indicators.selectors import fiscal_year_current, fiscal_year_get, quarter_check, quarter_lock_map
-from measures.models import Department
+from evaluation.history import measure_department_history_rows, progress_history_rows
+from indicators.selectors import fiscal_year_current, fiscal_year_get, quarter_lock_map
+from measures.models import Department, Measure
 from measures.periods import QUARTER_CHOICES, QUARTERS, quarter_long_label
-from smrj_plan import formatting, roles
+from smrj_plan import permissions
+from smrj_plan.as_of import period_from_request
+from smrj_plan.history import history_page
 from smrj_plan.numbers import parse_version
 from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState
 
 NOTHING_SAVED = "入力内容に誤りがあります。どの施策も保存していません。"
+# A history page shows this many saved records, newest first; the workbook's 変更履歴 has them all.
+PAGE_RECORDS = 500
 
 
 def _period(year: int, quarter: int):
-    return fiscal_year_get(year=year), quarter_check(quarter)
+    return fiscal_year_get(year=year), quarter  # the <quarter:…> converter checked it
 
 
 def _locked(fiscal_year, quarter) -> bool:
@@ -40,7 +43,7 @@ def index(request):
     fiscal_year = fiscal_year_current()
     if fiscal_year is None:
         return render(request, "evaluation/index.html", {"quarters": []})
-    if roles.can_read_all(request.user):
+    if permissions.can_read_all(request.user):
         measures = selectors.measure_visible_list(user=request.user, fiscal_year=fiscal_year)
     else:
         measures = selectors.measure_editable_list(user=request.user, fiscal_year=fiscal_year)
@@ -61,7 +64,7 @@ def index(request):
         {
             "fiscal_year": fiscal_year,
             "quarters": quarters,
-            "can_enter": roles.is_staff_member(request.user) and roles.user_department_id(request.user),
+            "can_enter": permissions.can_enter(request.user),
             "measure_count": measures.count(),
         },
     )
@@ -172,8 +175,7 @@ def quarter(request, year: int, quarter: int, measure_pk: int | None = None):
 def review(request, year: int, quarter: int):
     """Every 取組状況 of a quarter, drafts included: 承認・差戻し・再開 for 管理者, read-only for 監査担当."""
     fiscal_year, quarter = _period(year, quarter)
-    if not roles.can_read_all(request.user):
-        raise PermissionDenied("この画面は管理者・監査担当だけが閲覧できます。")
+    permissions.require_reader(request.user)
     entries = list(selectors.progress_review_list(fiscal_year=fiscal_year, quarter=quarter))
     for e in entries:
         e.status_label = selectors.status_label(e.status) if e.status else "未選択"
@@ -188,15 +190,14 @@ def review(request, year: int, quarter: int):
             "entries": entries,
             "lock": lock,
             "locked": bool(lock and lock.is_locked),
-            "can_review": roles.is_manager(request.user),
+            "can_review": permissions.can_review(request.user),
         },
     )
 
 
 def _review_action(request, pk: int, action: str):
     entry = selectors.progress_get_for_user(user=request.user, pk=pk)
-    if not roles.is_manager(request.user):
-        raise PermissionDenied("承認・差戻し・再開は管理者だけが行えます。")
+    permissions.require_review(request.user)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     label = f"施策{entry.measure.order}"
@@ -253,42 +254,16 @@ def reopen(request, pk: int):
 def measure_history(request, pk: int):
     """Every change of one measure: its 取組状況 entries and its 担当部署."""
     measure = selectors.measure_get_for_user(user=request.user, pk=pk)
-    records = MeasureProgress.history.filter(measure_id=measure.pk).select_related(
-        "history_user", "fiscal_year"
-    )
-    department_changes = measure.history.select_related("history_user", "department").order_by(
-        "-history_date", "-history_id"
-    )
+    scope = Measure.objects.filter(pk=measure.pk)
     return render(
         request,
         "evaluation/history.html",
         {
             "measure": measure,
-            "entries": progress_history_entries(records),
-            "department_changes": _department_changes(department_changes),
+            "page": history_page(progress_history_rows(measures=scope), limit=PAGE_RECORDS),
+            "departments": history_page(measure_department_history_rows(measures=scope), limit=PAGE_RECORDS),
         },
     )
-
-
-def _department_changes(rows) -> list[dict]:
-    """The measure's history rows where its 担当部署 changed (oldest row: the first assignment)."""
-    rows = list(rows)
-    changes = []
-    for newer, older in zip(rows, rows[1:] + [None], strict=True):
-        if older is not None and newer.department_id == older.department_id:
-            continue
-        if newer.department_id is None:
-            continue
-        changes.append(
-            {
-                "record": newer,
-                "old": older.department.name if older is not None and older.department_id else "（なし）",
-                "new": newer.department.name,
-                "user": formatting.person_name(newer.history_user),
-                "reason": newer.history_change_reason or "",
-            }
-        )
-    return changes
 
 
 @login_required
@@ -296,9 +271,8 @@ def measure_list(request, year: int):
     """Every measure of the plan with its 担当部署 and latest approved status; a 管理者 changes the 部署 here.
 
     The plan is public, but a 担当者 sees the status of their own 部署's measures only (as on the dashboard)."""
-    fiscal_year = fiscal_year_get(year=year)
-    as_of = request.GET.get("q", "")
-    as_of_quarter = int(as_of) if as_of in ("1", "2", "3", "4") else 4
+    period = period_from_request(request, year=year)
+    fiscal_year, as_of_quarter = period.fiscal_year, period.as_of_quarter
     department_code = request.GET.get("department", "")
     measures = list(selectors.measure_plan_list(plan=fiscal_year.plan, department_code=department_code))
     visible = set(
@@ -324,7 +298,7 @@ def measure_list(request, year: int):
             "department_code": department_code,
             "as_of_quarter": as_of_quarter,
             "quarters": QUARTER_CHOICES,
-            "can_change_department": roles.is_manager(request.user),
+            "can_change_department": permissions.can_change_measure_department(request.user),
         },
     )
 
@@ -333,7 +307,7 @@ def measure_list(request, year: int):
 @require_POST
 def measure_department(request, pk: int):
     """A 管理者 gives a measure another 担当部署, with a reason (403 for anyone else)."""
-    if not roles.is_manager(request.user):
+    if not permissions.can_change_measure_department(request.user):
         raise PermissionDenied("施策の担当部署を変更できるのは管理者だけです。")
     measure = selectors.measure_get_for_user(user=request.user, pk=pk)
     form = DepartmentForm(request.POST)

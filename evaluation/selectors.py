@@ -1,4 +1,4 @@
-"""Reads for the measures' quarterly 取組状況, with the access rules of the indicators (DOMAIN.md「People」).
+"""Reads for the measures' quarterly 取組状況, with the access rules of the indicators (docs/domain.md「利用者と権限」).
 
 A 担当者 sees and enters the measures of their own 部署; 管理者 and 監査担当 read every measure, drafts included.
 What a user may not see is a 404; what they may see but not change is a 403. Only approved entries count as a
@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
 from evaluation.models import MeasureProgress, MeasureStatus
 from measures.models import FiscalYear, Measure
 from measures.periods import QUARTERS
-from smrj_plan import roles
+from smrj_plan import permissions
 from smrj_plan.workflow import EntryState
 
 STATUS_LABELS = dict(MeasureStatus.choices)
@@ -53,30 +52,20 @@ def measure_visible_list(*, user, fiscal_year: FiscalYear | None = None) -> Quer
     qs = _measures()
     if fiscal_year is not None:
         qs = qs.filter(plan__fiscal_year=fiscal_year)
-    if roles.can_read_all(user):
-        return qs
-    department_id = roles.user_department_id(user)
-    if roles.is_staff_member(user) and department_id is not None:
-        return qs.filter(department_id=department_id)
-    return qs.none()
+    department_id = permissions.read_department_filter(user)
+    return qs if department_id is None else qs.filter(department_id=department_id)
 
 
 def measure_editable_list(*, user, fiscal_year: FiscalYear) -> QuerySet[Measure]:
     """Measures whose progress the user may enter: a 担当者's own 部署's, nobody else's."""
-    department_id = roles.user_department_id(user)
-    if not roles.is_staff_member(user) or department_id is None:
+    department_id = permissions.entry_department_id(user)
+    if department_id is None:
         return Measure.objects.none()
     return _measures().filter(plan__fiscal_year=fiscal_year, department_id=department_id).order_by("order")
 
 
 def measure_can_edit(*, user, measure: Measure) -> bool:
-    department_id = roles.user_department_id(user)
-    return (
-        roles.is_staff_member(user)
-        and department_id is not None
-        and measure.department_id is not None
-        and measure.department_id == department_id
-    )
+    return measure.department_id is not None and permissions.can_enter_for(user, measure.department_id)
 
 
 def measure_get_for_user(*, user, pk: int) -> Measure:
@@ -97,8 +86,7 @@ def progress_get_for_user(*, user, pk: int) -> MeasureProgress:
 
 
 def require_staff_entry(user) -> None:
-    if not roles.is_staff_member(user) or roles.user_department_id(user) is None:
-        raise PermissionDenied("取組状況を入力できるのは部署に所属する担当者だけです。")
+    permissions.require_entry(user, "取組状況を入力できるのは部署に所属する担当者だけです。")
 
 
 @dataclass

@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
-
 from evaluation import selectors as progress_selectors
 from evaluation.figures import IndicatorFigures, indicator_figures
 from evaluation.items import EvaluationItem, evaluation_item_list
@@ -23,14 +21,13 @@ from indicators.models import Actual, FinalRating, Indicator
 from indicators.selectors import actual_last_approved_quarter
 from measures.models import FiscalYear, Measure, PlanDocument
 from measures.periods import QUARTERS, quarter_long_label
-from smrj_plan import roles
+from smrj_plan import permissions
 from smrj_plan.workflow import EDITABLE_STATES, EntryState
 
 
 def require_reader(user) -> None:
     """The self-evaluation covers every 部署's figures: 管理者 and 監査担当 read it, 担当者 do not."""
-    if not roles.can_read_all(user):
-        raise PermissionDenied("自己評価は管理者・監査担当だけが閲覧できます。")
+    permissions.require_self_evaluation_reader(user)
 
 
 def default_as_of_quarter(*, fiscal_year: FiscalYear) -> int:
@@ -245,19 +242,3 @@ def self_evaluation_index(*, fiscal_year: FiscalYear) -> list[ItemSummary]:
             )
         )
     return summaries
-
-
-def self_evaluation_history(*, evaluation: SelfEvaluation | None) -> list:
-    """The self-evaluation's history rows, newest first (one query)."""
-    if evaluation is None:
-        return []
-    return list(evaluation.history.select_related("history_user").order_by("-history_date", "-history_id"))
-
-
-def rating_history(*, fiscal_year: FiscalYear, indicators: list[Indicator]) -> list:
-    """Every change of the item's indicators' final 評定, newest first (one query)."""
-    return list(
-        FinalRating.history.filter(fiscal_year_id=fiscal_year.pk, indicator_id__in=[i.pk for i in indicators])
-        .select_related("history_user", "indicator")
-        .order_by("-history_date", "-history_id")
-    )

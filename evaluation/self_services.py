@@ -23,7 +23,7 @@ from evaluation.self_selectors import self_evaluation_get
 from indicators import rating_services
 from indicators.models import FinalRating, Indicator
 from measures.models import FiscalYear
-from smrj_plan import roles
+from smrj_plan import permissions
 from smrj_plan.text import has_visible_text
 from smrj_plan.workflow import (
     EDITABLE_STATES,
@@ -38,7 +38,7 @@ INPUT_FIELDS = ["assessment", "grade", "grade_reason"]
 
 
 def _require_manager(user, what: str = "自己評価の記入・提出・承認") -> None:
-    if not roles.is_manager(user):
+    if not permissions.can_write_self_evaluation(user):
         raise PermissionDenied(f"{what}は管理者だけが行えます。")
 
 
@@ -207,7 +207,7 @@ def indicator_rating_set(*, indicator: Indicator, fiscal_year: FiscalYear, grade
     Refused while that self-evaluation is submitted or approved (its reviewer is looking at these ratings);
     otherwise the rules of indicators.rating_services (管理者 only, a reason for every grade, S needs a reason
     that says what was outstanding, no grade for 参考指標)."""
-    _require_manager(user, "最終評定の設定")
+    permissions.require_final_rating(user)
     item = evaluation_item_of(chapter=indicator.section.chapter, section=indicator.section)
     with transaction.atomic():
         evaluation = self_evaluation_get(fiscal_year=fiscal_year, item=item)

@@ -17,19 +17,35 @@ from django.views.decorators.http import require_POST
 from evaluation import self_selectors, self_services
 from evaluation.documents import CONTENT_TYPE, document_build, document_filename, documents_zip
 from evaluation.forms import RatingForm, ReasonForm, SelfEvaluationForm, VersionForm
-from evaluation.history import self_evaluation_history_entries
+from evaluation.history import self_evaluation_history_rows
 from evaluation.items import evaluation_item_get, evaluation_item_list, evaluation_item_of
 from evaluation.models import SelfEvaluation
+from indicators.history import final_rating_history_rows
 from indicators.models import Indicator
 from indicators.selectors import fiscal_year_get, indicator_get_for_user
 from measures.periods import QUARTER_CHOICES, fiscal_year_short
-from smrj_plan import formatting, roles
+from smrj_plan import formatting, permissions
+from smrj_plan.as_of import period_from_request
+from smrj_plan.history import history_merge, history_page
 from smrj_plan.workflow import ConcurrentEditError
 
+PAGE_RECORDS = 500
 
-def _as_of(request) -> int | None:
-    raw = request.GET.get("q", "")
-    return int(raw) if raw in ("1", "2", "3", "4") else None
+
+def _period(request, year: int):
+    """The year from the path and the as-of quarter from ?q= (default: the last quarter with an approved
+    actual, as on every page and in the workbook); a malformed ?q= or a year without a plan is a 404."""
+    period = period_from_request(request, year=year)
+    return period.fiscal_year, period.as_of_quarter
+
+
+def _history(fiscal_year, evaluation, detail):
+    """The self-evaluation's changes and its indicators' final 評定, newest first (the 変更履歴 sheet's rows)."""
+    indicators = Indicator.objects.filter(pk__in=[line.indicator.pk for line in detail.indicators])
+    streams = [final_rating_history_rows(fiscal_year=fiscal_year, indicators=indicators, order=2)]
+    if evaluation is not None:
+        streams.append(self_evaluation_history_rows(evaluation=evaluation, order=6))
+    return history_page(history_merge(*streams), limit=PAGE_RECORDS)
 
 
 def _exported_by(user) -> str:
@@ -65,9 +81,9 @@ def item(request, year: int, code: str):
     """One 評価項目: indicators with the workbook's figures, the measures' 取組状況 of the year, the 自己評価 form
     (管理者) and the workflow. POST saves the form (下書き保存) or saves and submits it (提出)."""
     self_selectors.require_reader(request.user)
-    fiscal_year = fiscal_year_get(year=year)
+    fiscal_year, as_of = _period(request, year)
     evaluation_item = evaluation_item_get(plan=fiscal_year.plan, code=code)
-    is_manager = roles.is_manager(request.user)
+    is_manager = permissions.can_write_self_evaluation(request.user)
     form = None
     if request.method == "POST":
         if not is_manager:
@@ -112,7 +128,7 @@ def item(request, year: int, code: str):
         else:
             messages.error(request, "入力内容に誤りがあります。保存していません。")
     detail = self_selectors.self_evaluation_detail(
-        fiscal_year=fiscal_year, item=evaluation_item, as_of_quarter=_as_of(request)
+        fiscal_year=fiscal_year, item=evaluation_item, as_of_quarter=as_of
     )
     evaluation = detail.evaluation
     if form is None and is_manager and detail.is_editable:
@@ -139,12 +155,7 @@ def item(request, year: int, code: str):
             "evaluation": evaluation,
             "form": form if (is_manager and detail.is_editable) else None,
             "can_review": is_manager,
-            "history": self_evaluation_history_entries(
-                self_selectors.self_evaluation_history(evaluation=evaluation)
-            ),
-            "rating_history": self_selectors.rating_history(
-                fiscal_year=fiscal_year, indicators=[line.indicator for line in detail.indicators]
-            ),
+            "page": _history(fiscal_year, evaluation, detail),
             "quarters": QUARTER_CHOICES,
         },
     )
@@ -156,7 +167,7 @@ def _action(request, pk: int, action: str):
         evaluation = SelfEvaluation.objects.select_related("fiscal_year", "chapter", "section").get(pk=pk)
     except SelfEvaluation.DoesNotExist:
         raise Http404("自己評価が見つかりません。") from None
-    if not roles.is_manager(request.user):
+    if not permissions.can_write_self_evaluation(request.user):
         raise PermissionDenied("自己評価の承認・差戻し・再開は管理者だけが行えます。")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -226,8 +237,7 @@ def indicator_rating(request, pk: int):
     """A 管理者 sets an indicator's final 評定 on its 評価項目's page (403 for anyone else).
 
     Also reached through the dashboard's old address (dashboard:final_rating), which now answers here."""
-    if not roles.is_manager(request.user):
-        raise PermissionDenied("最終評定を設定できるのは管理者だけです。")
+    permissions.require_final_rating(request.user)
     indicator = indicator_get_for_user(user=request.user, pk=pk)
     indicator = Indicator.objects.select_related("section__chapter", "plan__fiscal_year").get(pk=indicator.pk)
     fiscal_year = indicator.plan.fiscal_year
@@ -264,10 +274,10 @@ def indicator_rating(request, pk: int):
 def document(request, year: int, code: str):
     """The 自己評価書 of one item (.docx)."""
     self_selectors.require_reader(request.user)
-    fiscal_year = fiscal_year_get(year=year)
+    fiscal_year, as_of = _period(request, year)
     evaluation_item = evaluation_item_get(plan=fiscal_year.plan, code=code)
     detail = self_selectors.self_evaluation_detail(
-        fiscal_year=fiscal_year, item=evaluation_item, as_of_quarter=_as_of(request)
+        fiscal_year=fiscal_year, item=evaluation_item, as_of_quarter=as_of
     )
     content = document_build(detail=detail, exported_by=_exported_by(request.user))
     response = HttpResponse(content, content_type=CONTENT_TYPE)
@@ -280,8 +290,7 @@ def document(request, year: int, code: str):
 def documents(request, year: int):
     """Every item's 自己評価書 in one .zip."""
     self_selectors.require_reader(request.user)
-    fiscal_year = fiscal_year_get(year=year)
-    as_of = _as_of(request)
+    fiscal_year, as_of = _period(request, year)
     files = []
     for evaluation_item in evaluation_item_list(plan=fiscal_year.plan):
         detail = self_selectors.self_evaluation_detail(

@@ -16,7 +16,7 @@ from evaluation import selectors
 from evaluation.models import MeasureProgress, MeasureStatus
 from measures.models import Department, FiscalYear, Measure
 from measures.periods import quarter_label
-from smrj_plan import formatting, roles
+from smrj_plan import formatting, permissions
 from smrj_plan.models import QuarterLock
 from smrj_plan.text import has_visible_text, require_visible_text
 from smrj_plan.workflow import (
@@ -239,8 +239,7 @@ def progress_submit(*, entry: MeasureProgress, user, expected_version: int) -> M
 
 
 def _review(entry: MeasureProgress, user, to_state: str, reason: str, expected_version) -> MeasureProgress:
-    if not roles.is_manager(user):
-        raise PermissionDenied("承認・差戻し・再開は管理者だけが行えます。")
+    permissions.require_review(user)
     with transaction.atomic():
         locked = lock_entry(MeasureProgress, pk=entry.pk, expected_version=expected_version)
         _require_open_quarter(locked.fiscal_year, locked.quarter)
@@ -269,7 +268,7 @@ def measure_department_set(*, measure: Measure, department: Department, user, re
 
     From then on load_plan keeps this choice. Entries already recorded stay as they are: the new 部署 continues
     them (a returned or draft entry is edited by the new 部署)."""
-    if not roles.is_manager(user):
+    if not permissions.can_change_measure_department(user):
         raise PermissionDenied("施策の担当部署を変更できるのは管理者だけです。")
     try:
         reason = require_visible_text(reason, field_label="担当部署の変更理由")

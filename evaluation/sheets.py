@@ -14,6 +14,7 @@ from measures.models import Measure
 from smrj_plan.workflow import EntryState
 from smrj_plan.xlsx import cells
 from smrj_plan.xlsx.context import ExportContext
+from smrj_plan.xlsx.spec import SheetSpec
 
 SHEET_TITLE = "施策"
 HEADERS = [
@@ -122,3 +123,15 @@ def write_measures(wb, ctx: ExportContext) -> int:
             ]
         )
     return len(measures)
+
+
+SHEETS = [
+    SheetSpec(
+        order=150,
+        title=SHEET_TITLE,
+        description="評価項目ごとの施策：担当部署、四半期ごとの状況（予定どおり・前倒し・遅れ・未着手・完了）、"
+        "最新の状況と取組状況、根拠資料、承認状況",
+        write=lambda wb, ctx, data: write_measures(wb, ctx),
+        count_label="施策",
+    ),
+]

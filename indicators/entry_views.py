@@ -13,13 +13,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from indicators import selectors, services, xlsx_import
 from indicators.forms import ActualRowForm, ReasonForm, ReviewReasonForm, UploadForm, VersionForm
 from measures.periods import QUARTERS, quarter_long_label
-from smrj_plan import roles
+from smrj_plan import permissions
 from smrj_plan.numbers import parse_version
 from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState
 
 
 def _period(year: int, quarter: int):
-    return selectors.fiscal_year_get(year=year), selectors.quarter_check(quarter)
+    # The URL converters let through only 1–4 for the quarter; the year must have a plan (404 otherwise).
+    return selectors.fiscal_year_get(year=year), quarter
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -32,7 +33,7 @@ def index(request):
     fiscal_year = selectors.fiscal_year_current()
     if fiscal_year is None:
         return render(request, "entry/index.html", {"quarters": []})
-    if roles.can_read_all(request.user):
+    if permissions.can_read_all(request.user):
         indicators = selectors.indicator_visible_list(user=request.user, fiscal_year=fiscal_year)
     else:
         indicators = selectors.indicator_editable_list(user=request.user, fiscal_year=fiscal_year)
@@ -54,7 +55,7 @@ def index(request):
         {
             "fiscal_year": fiscal_year,
             "quarters": quarters,
-            "can_enter": roles.is_staff_member(request.user) and roles.user_department_id(request.user),
+            "can_enter": permissions.can_enter(request.user),
             "indicator_count": indicators.count(),
         },
     )
@@ -93,12 +94,12 @@ def quarter(request, year: int, quarter: int, indicator_pk: int | None = None):
         if indicator.plan_id != fiscal_year.plan.pk:
             # Another year's indicator under this year's URL would get an actual filed in the wrong year.
             raise Http404("この年度の指標ではありません。")
-        if not selectors.indicator_can_edit(user=request.user, indicator=indicator):
-            selectors.require_staff_entry(request.user)
+        if not permissions.can_enter_for(request.user, indicator.department_id):
+            permissions.require_entry(request.user)
             raise PermissionDenied("この指標の実績は入力できません。")
         indicators = [indicator]
     else:
-        selectors.require_staff_entry(request.user)
+        permissions.require_entry(request.user)
         indicators = selectors.indicator_editable_list(user=request.user, fiscal_year=fiscal_year)
     locked = selectors.quarter_is_locked(fiscal_year=fiscal_year, quarter=quarter)
     rows = selectors.entry_rows(indicators=indicators, fiscal_year=fiscal_year, quarter=quarter)
@@ -188,7 +189,7 @@ def quarter(request, year: int, quarter: int, indicator_pk: int | None = None):
 def review(request, year: int, quarter: int):
     """Every actual of a quarter, drafts included: 承認・差戻し・再開 for 管理者, read-only for 監査担当."""
     fiscal_year, quarter = _period(year, quarter)
-    selectors.require_reader(request.user)
+    permissions.require_reader(request.user)
     actuals = list(selectors.actual_review_list(fiscal_year=fiscal_year, quarter=quarter))
     for a in actuals:
         a.display = selectors.actual_display(a)
@@ -203,14 +204,14 @@ def review(request, year: int, quarter: int):
             "actuals": actuals,
             "lock": lock,
             "locked": bool(lock and lock.is_locked),
-            "can_review": roles.is_manager(request.user),
+            "can_review": permissions.can_review(request.user),
         },
     )
 
 
 def _review_action(request, pk: int, action: str):
     actual = selectors.actual_get_for_user(user=request.user, pk=pk)
-    selectors.require_manager(request.user)
+    permissions.require_manager(request.user)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     back = reverse("entry:review", args=[actual.fiscal_year.year, actual.quarter])
@@ -266,7 +267,7 @@ def reopen(request, pk: int):
 
 def _lock_action(request, year: int, quarter: int, locked: bool):
     fiscal_year, quarter = _period(year, quarter)
-    selectors.require_manager(request.user)
+    permissions.require_manager(request.user)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = ReasonForm(request.POST)
@@ -311,7 +312,7 @@ def unlock(request, year: int, quarter: int):
 def template_download(request, year: int, quarter: int):
     """The .xlsx template for a quarter, prefilled with the 担当者's indicators and current values."""
     fiscal_year, quarter = _period(year, quarter)
-    selectors.require_staff_entry(request.user)
+    permissions.require_entry(request.user)
     content = xlsx_import.template_build(user=request.user, fiscal_year=fiscal_year, quarter=quarter)
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -325,7 +326,7 @@ def template_download(request, year: int, quarter: int):
 def upload(request, year: int, quarter: int):
     """Upload a filled template: every problem listed with row and column; any problem → nothing saved."""
     fiscal_year, quarter = _period(year, quarter)
-    selectors.require_staff_entry(request.user)
+    permissions.require_entry(request.user)
     result = None
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

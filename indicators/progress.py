@@ -4,7 +4,7 @@ A pure module: it takes an indicator's spec and its quarterly figures (plain dat
 returns an `IndicatorProgress`. Every page and export that shows these figures goes through `progress_compute`,
 so the dashboard, the indicator page and the Excel workbook cannot disagree.
 
-Rules (DOMAIN.md「達成率 and 評定」「In-year progress」), stated once here:
+Rules (docs/domain.md「達成率と評定」「年度途中の進捗」), stated once here:
 
 - Rounding: every percentage (達成率, pace rate, a ratio indicator's %) is rounded ONCE, by `round_percent`, to
   0.1 % with ROUND_HALF_UP, from unrounded Decimal arithmetic. Grades and statuses are judged on the rounded

@@ -1,16 +1,16 @@
-"""Writes for the final 評定 a 管理者 sets beside the computed 評定の目安 (DOMAIN.md「達成率 and 評定」).
+"""Writes for the final 評定 a 管理者 sets beside the computed 評定の目安 (docs/domain.md「達成率と評定」).
 
 The computed grade is never stored: it is recomputed from the approved actuals by `indicators.progress`. The final
 評定 is a FinalRating row per indicator and year; every change keeps who, when, the old grade and the reason in its
 simple_history table.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from indicators.models import FinalRating, Indicator
 from measures.models import FiscalYear
-from smrj_plan import roles
+from smrj_plan import permissions
 from smrj_plan.text import require_visible_text
 
 
@@ -22,8 +22,7 @@ def final_rating_set(
     Only a 管理者 may (PermissionDenied otherwise). Every grade needs a written reason, kept in the history; S,
     which no computation gives, needs one that says what was qualitatively outstanding. Reference indicators
     (参考指標) are not rated."""
-    if not roles.is_manager(user):
-        raise PermissionDenied("最終評定を設定できるのは管理者だけです。")
+    permissions.require_final_rating(user)
     if indicator.category == Indicator.Category.REFERENCE:
         raise ValidationError("参考指標には評定を付けません。")
     if indicator.plan.fiscal_year_id != fiscal_year.pk:

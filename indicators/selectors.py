@@ -1,20 +1,19 @@
-"""Reads for indicators and their quarterly actuals, with the access rules of DOMAIN.md「People」.
+"""Reads for indicators and their quarterly actuals, scoped by the access rules of `smrj_plan.permissions`.
 
 担当者 see and edit the indicators of their own 部署; 管理者 and 監査担当 read everything (drafts included).
-An object a user may not see raises Http404; one they may see but not change raises PermissionDenied.
+An object a user may not see raises Http404.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
 from indicators.models import Actual, Indicator
 from measures.models import FiscalYear, Measure, PlanDocument
 from measures.periods import QUARTERS
-from smrj_plan import formatting, roles
+from smrj_plan import formatting, permissions
 from smrj_plan.models import QuarterLock
 from smrj_plan.workflow import EntryState
 
@@ -36,18 +35,18 @@ def indicator_visible_list(*, user, fiscal_year: FiscalYear | None = None) -> Qu
     qs = Indicator.objects.select_related("department", "section", "parent")
     if fiscal_year is not None:
         qs = qs.filter(plan__fiscal_year=fiscal_year)
-    if roles.can_read_all(user):
+    department_id = permissions.read_department_filter(user)
+    if department_id is None:
         return qs
-    department_id = roles.user_department_id(user)
-    if roles.is_staff_member(user) and department_id is not None:
-        return qs.filter(department_id=department_id)
-    return qs.none()
+    if department_id == permissions.NO_DEPARTMENT:
+        return qs.none()
+    return qs.filter(department_id=department_id)
 
 
 def indicator_editable_list(*, user, fiscal_year: FiscalYear | None = None) -> QuerySet[Indicator]:
     """Indicators whose actuals the user may enter: a 担当者's own department's, nobody else's."""
-    department_id = roles.user_department_id(user)
-    if not roles.is_staff_member(user) or department_id is None:
+    department_id = permissions.entry_department_id(user)
+    if department_id is None:
         return Indicator.objects.none()
     qs = Indicator.objects.select_related("department", "section", "parent").filter(
         department_id=department_id
@@ -55,14 +54,6 @@ def indicator_editable_list(*, user, fiscal_year: FiscalYear | None = None) -> Q
     if fiscal_year is not None:
         qs = qs.filter(plan__fiscal_year=fiscal_year)
     return qs
-
-
-def indicator_can_edit(*, user, indicator: Indicator) -> bool:
-    return (
-        roles.is_staff_member(user)
-        and roles.user_department_id(user) is not None
-        and indicator.department_id == roles.user_department_id(user)
-    )
 
 
 def indicator_get_for_user(*, user, pk: int) -> Indicator:
@@ -82,24 +73,6 @@ def actual_get_for_user(*, user, pk: int) -> Actual:
         raise Http404("実績が見つかりません。") from None
 
 
-def require_manager(user) -> None:
-    """403 for anyone but a 管理者 (or システム管理者)."""
-    if not roles.is_manager(user):
-        raise PermissionDenied("この操作は管理者だけが行えます。")
-
-
-def require_reader(user) -> None:
-    """403 for a user who may read nothing in the review pages (only 管理者・監査担当 read all)."""
-    if not roles.can_read_all(user):
-        raise PermissionDenied("この画面は管理者・監査担当だけが閲覧できます。")
-
-
-def require_staff_entry(user) -> None:
-    """403 for anyone who may not enter actuals (only 担当者 with a department)."""
-    if not roles.is_staff_member(user) or roles.user_department_id(user) is None:
-        raise PermissionDenied("実績を入力できるのは部署に所属する担当者だけです。")
-
-
 def fiscal_year_get(*, year: int) -> FiscalYear:
     """The fiscal year with a plan, or 404."""
     try:
@@ -111,12 +84,6 @@ def fiscal_year_get(*, year: int) -> FiscalYear:
 def fiscal_year_current() -> FiscalYear | None:
     """The latest fiscal year that has a plan."""
     return FiscalYear.objects.filter(plan__isnull=False).order_by("-year").first()
-
-
-def quarter_check(quarter: int) -> int:
-    if quarter not in QUARTERS:
-        raise Http404("四半期は1〜4です。")
-    return quarter
 
 
 def quarter_is_locked(*, fiscal_year: FiscalYear, quarter: int) -> bool:
@@ -265,10 +232,32 @@ def plan_indicator_get(*, pk: int) -> Indicator:
         raise Http404("指標が見つかりません。") from None
 
 
+def _approved_actuals() -> QuerySet[Actual]:
+    # What the default as-of quarter is read from: approved actuals only (a submitted figure moves nothing).
+    return Actual.objects.filter(state=EntryState.APPROVED)
+
+
 def actual_last_approved_quarter(*, fiscal_year: FiscalYear) -> int | None:
     """The last quarter of the year with any approved actual, or None before the first approval.
 
-    The default as-of quarter of every page, the workbook and the API (README「時点」): one rule, here."""
-    return Actual.objects.filter(fiscal_year=fiscal_year, state=EntryState.APPROVED).aggregate(
-        q=Max("quarter")
-    )["q"]
+    The default as-of quarter of every page, the workbook and the API (docs/domain.md「時点」): one rule, here."""
+    return _approved_actuals().filter(fiscal_year=fiscal_year).aggregate(q=Max("quarter"))["q"]
+
+
+def fiscal_year_list_with_last_approved() -> list[FiscalYear]:
+    """The fiscal years that have a plan, latest first, each with `last_approved_quarter` set by the same rule as
+    `actual_last_approved_quarter`, in the one query that lists the years (a page pays no query for its
+    default quarter)."""
+    last = (
+        _approved_actuals()
+        .filter(fiscal_year=OuterRef("pk"))
+        .order_by()
+        .values("fiscal_year")
+        .annotate(q=Max("quarter"))
+        .values("q")
+    )
+    return list(
+        FiscalYear.objects.filter(plan__isnull=False)
+        .annotate(last_approved_quarter=Subquery(last))
+        .order_by("-year")
+    )

@@ -15,7 +15,7 @@ from indicators import selectors
 from indicators.models import Actual, Indicator
 from measures.models import FiscalYear
 from measures.periods import fiscal_year_end, fiscal_year_start, quarter_label
-from smrj_plan import formatting, roles
+from smrj_plan import formatting, permissions
 from smrj_plan.models import QuarterLock
 from smrj_plan.text import require_visible_text
 from smrj_plan.workflow import (
@@ -162,7 +162,7 @@ def _require_open_quarter(fiscal_year: FiscalYear, quarter: int) -> None:
 
 
 def _require_editor(user, indicator: Indicator) -> None:
-    if not selectors.indicator_can_edit(user=user, indicator=indicator):
+    if not permissions.can_enter_for(user, indicator.department_id):
         raise PermissionDenied("この指標の実績を入力できるのは担当部署の担当者だけです。")
 
 
@@ -352,8 +352,7 @@ def actual_submit(*, actual: Actual, user, expected_version: int) -> Actual:
 
 
 def _review(actual: Actual, user, to_state: str, reason: str, expected_version: int) -> Actual:
-    if not roles.is_manager(user):
-        raise PermissionDenied("承認・差戻し・再開は管理者だけが行えます。")
+    permissions.require_review(user)
     with transaction.atomic():
         entry = _locked_actual(actual, expected_version)
         _require_open_quarter(entry.fiscal_year, entry.quarter)
@@ -378,11 +377,11 @@ def actual_reopen(*, actual: Actual, user, reason: str, expected_version: int) -
 
 def quarter_submit(*, user, fiscal_year: FiscalYear, quarter: int) -> list[Actual]:
     """Submit every editable actual of the user's department for a quarter, all or none."""
-    selectors.require_staff_entry(user)
+    permissions.require_entry(user)
     actuals = Actual.objects.filter(
         fiscal_year=fiscal_year,
         quarter=quarter,
-        indicator__department_id=roles.user_department_id(user),
+        indicator__department_id=permissions.entry_department_id(user),
         state__in=EDITABLE_STATES,
     ).select_related("indicator", "fiscal_year")
     with transaction.atomic():
@@ -392,8 +391,7 @@ def quarter_submit(*, user, fiscal_year: FiscalYear, quarter: int) -> list[Actua
 def _quarter_set_lock(
     *, fiscal_year: FiscalYear, quarter: int, user, reason: str, locked: bool
 ) -> QuarterLock:
-    if not roles.is_manager(user):
-        raise PermissionDenied("四半期の締め・締め解除は管理者だけが行えます。")
+    permissions.require_quarter_lock(user)
     try:
         reason = require_visible_text(reason, field_label="締め・締め解除の理由")
     except ValidationError as exc:

@@ -13,6 +13,7 @@ from smrj_plan import formatting
 from smrj_plan.workflow import EntryState
 from smrj_plan.xlsx import cells
 from smrj_plan.xlsx.context import ExportContext
+from smrj_plan.xlsx.spec import SheetSpec
 
 # The target as a number an auditor can compute with; for the benchmark kind (1-2 「２割以上、上回る」) that number
 # is the multiplier applied to the survey's growth rate, shown as 「1.2倍」.
@@ -279,3 +280,13 @@ def _quarter_cell(ws, ind: Indicator, actual: Actual | None, point):
     if point is None or point.value is None:
         return cells.blank(ws)
     return cells.figure(ws, point.value, is_percent=ind.kind in _PERCENT_KINDS)
+
+
+SHEETS = [
+    SheetSpec(
+        order=100,
+        title="指標",
+        description="柱ごとの指標と参考指標：目標と目標値（数値。基準比は倍率）、四半期実績（割合は分子・分母も）、累計、達成率、状況、年度末見込み、評定の目安、評定、承認状況",
+        write=lambda wb, ctx, data: write_indicators(wb, ctx),
+    ),
+]

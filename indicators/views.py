@@ -6,7 +6,7 @@ from indicators import selectors
 from indicators.filters import IndicatorFilter
 from indicators.tables import IndicatorTable
 from measures import selectors as plan_selectors
-from smrj_plan import formatting, roles
+from smrj_plan import formatting, permissions
 
 
 @login_required
@@ -24,10 +24,7 @@ def indicator_detail(request, pk: int):
     """One indicator as the plan publishes it. `actuals_visible` tells the sections added to the
     `indicator_extra` block whether this user may see the indicator's figures (their department's or all)."""
     indicator = selectors.plan_indicator_get(pk=pk)
-    actuals_visible = roles.can_read_all(request.user) or (
-        roles.is_staff_member(request.user)
-        and roles.user_department_id(request.user) == indicator.department_id
-    )
+    actuals_visible = permissions.can_read_department(request.user, indicator.department_id)
     multiplier = indicator.benchmark_multiplier
     return render(
         request,

@@ -1,4 +1,4 @@
-"""The fiscal calendar (DOMAIN.md「Calendar」): 年度 April–March, quarters, 和暦.
+"""The fiscal calendar (docs/domain.md「暦」): 年度 April–March, quarters, 和暦.
 
 Pure functions only; everything that needs a date or a quarter label comes through here.
 """

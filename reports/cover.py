@@ -6,39 +6,17 @@ from smrj_plan import formatting
 from smrj_plan.xlsx import cells
 from smrj_plan.xlsx.context import ExportContext
 
+COVER_TITLE = "表紙"
+
 ROUNDING_NOTES = [
     "予算計画・収支計画・資金計画は公表の数値をそのまま記載しています（単位：百万円、△は負の値、「-」は金額なし（0とは別））。",
     "※端数処理の関係で合計が合わないことがある。（公表資料の注記。差異は「端数差異」シートに一覧）",
 ]
 
-SHEET_GUIDE = [
-    ("表紙", "この一覧、年度・基準四半期・出力日時・出力者・集計の対象"),
-    (
-        "指標",
-        "柱ごとの指標と参考指標：目標と目標値（数値。基準比は倍率）、四半期実績（割合は分子・分母も）、累計、達成率、状況、年度末見込み、評定の目安、評定、承認状況",
-    ),
-    (
-        "施策",
-        "評価項目ごとの施策：担当部署、四半期ごとの状況（予定どおり・前倒し・遅れ・未着手・完了）、最新の状況と取組状況、根拠資料、承認状況",
-    ),
-    (
-        "一般勘定〜出資承継勘定",
-        "勘定ごと（6枚）に予算計画（別紙1）・収支計画（別紙2）・資金計画（別紙3）を公表の体裁で（単位：百万円）",
-    ),
-    (
-        "予算執行",
-        "勘定・予算計画の行・列ごとの予算額、四半期ごとの執行額と累計、差額（執行額－予算額）、執行率、備考",
-    ),
-    ("端数差異", "公表の合計・小計と内訳の合計が一致しない箇所と差額（端数差異／誤り）"),
-    (
-        "変更履歴",
-        "実績・執行額・評定・四半期の締めのすべての変更：日時（日本時間）、操作者、対象、変更前→変更後、状態、理由",
-    ),
-]
 
-
-def write_cover(wb, ctx: ExportContext, *, rounding_rule: str) -> None:
-    ws = wb.create_sheet("表紙")
+def write_cover(wb, ctx: ExportContext, *, rounding_rule: str, guide: list[tuple[str, str]]) -> None:
+    """表紙: the plan, year, quarter, who and when, what is counted, and `guide` (each sheet and what it holds)."""
+    ws = wb.create_sheet(COVER_TITLE)
     cells.set_widths(ws, [22, 110])
     cells.print_setup(ws, title_rows=None, landscape=True)
 
@@ -68,7 +46,7 @@ def write_cover(wb, ctx: ExportContext, *, rounding_rule: str) -> None:
         ws.append([cells.header(ws, "端数・表記" if index == 0 else ""), cells.text(ws, note, wrap=True)])
     ws.append([])
     ws.append([cells.header(ws, "シート"), cells.header(ws, "内容")])
-    for name, description in SHEET_GUIDE:
+    for name, description in guide:
         ws.append([cells.text(ws, name, bold=True), cells.text(ws, description, wrap=True)])
     ws.append([])
     ws.append(

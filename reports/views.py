@@ -4,15 +4,16 @@ import tempfile
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 from measures.models import FiscalYear
-from reports.cover import ROUNDING_NOTES, SHEET_GUIDE
+from reports.cover import ROUNDING_NOTES
+from reports.registry import sheet_guide
 from reports.workbook import CONTENT_TYPE, export_context_build, export_filename, workbook_write
-from smrj_plan import formatting, roles
+from smrj_plan import formatting, permissions
+from smrj_plan.as_of import PeriodNotFound, period_resolve
 
 
 class ExportForm(forms.Form):
@@ -42,41 +43,38 @@ class ExportForm(forms.Form):
         self.fields["year"].choices = [(fy.year, fy.label) for fy in years]
 
 
-def _require_reader(user) -> None:
-    """Only those who read everything (監査担当, 管理者, システム管理者) may take the workbook out."""
-    if not roles.can_read_all(user):
-        raise PermissionDenied("監査用データの出力は監査担当と管理者だけが利用できます。")
-
-
 @login_required
 def index(request):
     """The download form and what each sheet holds."""
-    _require_reader(request.user)
+    permissions.require_export(request.user)
     form = ExportForm(request.GET or None)
     if not form.is_bound:
         form = ExportForm(initial={"include_drafts": "no"})
     return render(
         request,
         "reports/index.html",
-        {"form": form, "sheets": SHEET_GUIDE, "notes": ROUNDING_NOTES},
+        {"form": form, "sheets": sheet_guide(), "notes": ROUNDING_NOTES},
     )
 
 
 @login_required
 def download(request):
     """Write the workbook to a temporary file and stream it, so a long history never sits in memory."""
-    _require_reader(request.user)
+    permissions.require_export(request.user)
     form = ExportForm(request.GET)
     if not form.is_valid():
         return render(
             request,
             "reports/index.html",
-            {"form": form, "sheets": SHEET_GUIDE, "notes": ROUNDING_NOTES},
+            {"form": form, "sheets": sheet_guide(), "notes": ROUNDING_NOTES},
             status=400,
         )
+    try:
+        period = period_resolve(year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"])
+    except PeriodNotFound as exc:  # the plan was removed after the form listed its year
+        raise Http404(str(exc)) from None
     ctx = export_context_build(
-        year=form.cleaned_data["year"],
-        quarter=form.cleaned_data["quarter"],
+        period=period,
         include_drafts=form.cleaned_data["include_drafts"],
         exported_by=formatting.person_name(request.user, with_username=True),
     )

@@ -1,6 +1,7 @@
-"""Who may do what (DOMAIN.md「People」), in one place.
+"""Who is who (docs/domain.md「利用者と権限」): the roles as Django groups, and a user's 部署.
 
-Roles are Django groups; a システム管理者 is a superuser and reaches master data through the admin.
+A システム管理者 is a superuser and reaches master data through the admin. What each role may do is decided in
+`smrj_plan.permissions`, which asks here; views and services ask `permissions`, never this module.
 """
 
 from enum import StrEnum
@@ -33,11 +34,6 @@ def is_auditor(user) -> bool:
 
 def is_staff_member(user) -> bool:
     return user.is_authenticated and Role.STAFF in _group_names(user)
-
-
-def can_read_all(user) -> bool:
-    """Managers and auditors read every department's figures, drafts and history included."""
-    return is_manager(user) or is_auditor(user)
 
 
 def user_department_id(user) -> int | None:

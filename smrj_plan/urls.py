@@ -3,6 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from smrj_plan import views
+from smrj_plan.period import register_converters
+
+# <fy:year> and <quarter:quarter>, before the apps' URL modules below are read.
+register_converters()
 
 admin.site.site_header = "中小機構 年度計画 管理"
 admin.site.site_title = "年度計画 管理"

@@ -5,20 +5,13 @@ from django.contrib.auth.views import PasswordChangeView
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 
-from smrj_plan import roles
+from smrj_plan import permissions
 
 
 @login_required
 def home(request):
     """Send each role to where its work starts."""
-    user = request.user
-    if roles.is_manager(user):
-        return redirect("dashboard:overview")
-    if roles.is_auditor(user):
-        return redirect("reports:index")
-    if roles.is_staff_member(user):
-        return redirect("entry:index")
-    return redirect("measures:overview")
+    return redirect(permissions.start_page(request.user))
 
 
 class PasswordChange(PasswordChangeView):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from evaluation import self_selectors
 from evaluation.documents import document_build, document_filename
 from evaluation.items import evaluation_item_list
-from measures.models import FiscalYear
+from smrj_plan.as_of import PeriodNotFound, period_resolve
 
 
 class Command(BaseCommand):
@@ -28,9 +28,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        fiscal_year = FiscalYear.objects.filter(year=options["year"], plan__isnull=False).first()
-        if fiscal_year is None:
-            raise CommandError(f"{options['year']}年度の計画が読み込まれていません。")
+        try:
+            period = period_resolve(year=options["year"], quarter=options["quarter"])
+        except PeriodNotFound as exc:
+            raise CommandError(str(exc)) from None
+        fiscal_year = period.fiscal_year
         output = Path(options["output"])
         if output.exists() and not output.is_dir():
             raise CommandError(f"{output} はフォルダではありません。")
@@ -45,7 +47,7 @@ class Command(BaseCommand):
         output.mkdir(parents=True, exist_ok=True)
         for item in items:
             detail = self_selectors.self_evaluation_detail(
-                fiscal_year=fiscal_year, item=item, as_of_quarter=options["quarter"]
+                fiscal_year=fiscal_year, item=item, as_of_quarter=period.as_of_quarter
             )
             path = output / document_filename(detail)
             # Write beside the target and rename, so an interrupted run never leaves half a document.

@@ -3,9 +3,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from measures.models import FiscalYear, PlanDocument
 from reports.workbook import export_context_build, workbook_write
 from smrj_plan import formatting
+from smrj_plan.as_of import PeriodNotFound
 
 
 class Command(BaseCommand):
@@ -41,7 +41,7 @@ class Command(BaseCommand):
                 include_drafts=options["include_drafts"],
                 exported_by=exported_by,
             )
-        except (FiscalYear.DoesNotExist, PlanDocument.DoesNotExist):
+        except PeriodNotFound:
             raise CommandError(f"{options['year']}年度の計画が読み込まれていません。") from None
         output = Path(options["output"])
         if output.suffix.lower() != ".xlsx":
