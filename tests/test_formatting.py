@@ -270,10 +270,12 @@ def test_names_are_family_name_first_in_the_header_history_and_cover(
         data={"value": D("5000")},
         expected_version=0,
     )
-    actual = services.actual_submit(actual=actual, user=staff_user)
-    services.actual_return(actual=actual, user=manager, reason="内訳を確認してください")
+    actual = services.actual_submit(actual=actual, user=staff_user, expected_version=actual.version)
+    services.actual_return(
+        actual=actual, user=manager, reason="内訳を確認してください", expected_version=actual.version
+    )
     history = manager_client.get(reverse("entry:history_indicator", args=[ind("1-1").pk])).content.decode()
-    assert "<td>担当 太郎</td>" in history and "<td>管理 花子</td>" in history
+    assert "<td>担当 太郎（tanto）</td>" in history and "<td>管理 花子（kanri）</td>" in history
 
     response = auditor_client.get(
         reverse("reports:download"), {"year": "2024", "quarter": "1", "include_drafts": "yes"}
@@ -315,7 +317,9 @@ def test_history_sheet_numbers_have_separators(staff_user, staff_client, fiscal_
     row, column = _grant_line()
     from budgets import services as budget_services
 
-    budget_services.execution_save(row=row, column=column, quarter=1, amount=D("40.32"), user=staff_user)
+    budget_services.execution_save(
+        row=row, column=column, quarter=1, amount=D("40.32"), user=staff_user, expected_version=0
+    )
 
     ws = workbook(quarter=1)["変更履歴"]
     rows = list(ws.iter_rows(min_row=4))

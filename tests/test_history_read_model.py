@@ -43,18 +43,20 @@ def story(fiscal_year, staff_user, manager):
 
     a = _save(count, fiscal_year, staff_user, {"value": Decimal("6000")}, 0)
     a = _save(count, fiscal_year, staff_user, {"value": Decimal("6250"), "note": "集計し直し"}, a.version)
-    a = services.actual_submit(actual=a, user=staff_user)
-    a = services.actual_return(actual=a, user=manager, reason="内訳を確認してください")
+    a = services.actual_submit(actual=a, user=staff_user, expected_version=a.version)
+    a = services.actual_return(
+        actual=a, user=manager, reason="内訳を確認してください", expected_version=a.version
+    )
     a = _save(count, fiscal_year, staff_user, {"value": Decimal("6200")}, a.version)
-    a = services.actual_submit(actual=a, user=staff_user)
-    services.actual_approve(actual=a, user=manager)
+    a = services.actual_submit(actual=a, user=staff_user, expected_version=a.version)
+    services.actual_approve(actual=a, user=manager, expected_version=a.version)
     rating_services.final_rating_set(
         indicator=count, fiscal_year=fiscal_year, grade="A", reason="目標を大きく上回った", user=manager
     )
 
     r = _save(ratio, fiscal_year, staff_user, {"numerator": Decimal("49"), "denominator": Decimal("400")}, 0)
-    r = services.actual_submit(actual=r, user=staff_user)
-    services.actual_approve(actual=r, user=manager)
+    r = services.actual_submit(actual=r, user=staff_user, expected_version=r.version)
+    services.actual_approve(actual=r, user=manager, expected_version=r.version)
     r = _save(
         ratio, fiscal_year, staff_user, {"numerator": Decimal("49"), "denominator": Decimal("400")}, 0, 2
     )
@@ -62,7 +64,12 @@ def story(fiscal_year, staff_user, manager):
     row = BudgetRow.objects.get(table__kind="budget", table__account__code="ippan", label="運営費交付金")
     column = BudgetColumn.objects.get(table=row.table, segment=REGION)
     e = budget_services.execution_save(
-        row=row, column=column, quarter=1, amount=Decimal("1000.5"), user=staff_user
+        row=row,
+        column=column,
+        quarter=1,
+        amount=Decimal("1000.5"),
+        user=staff_user,
+        expected_version=0,
     )
     e = budget_services.execution_save(
         row=row,
@@ -72,8 +79,10 @@ def story(fiscal_year, staff_user, manager):
         user=staff_user,
         expected_version=e.version,
     )
-    e = budget_services.execution_submit(execution=e, user=staff_user)
-    e = budget_services.execution_return(execution=e, user=manager, reason="金額の根拠を添付")
+    e = budget_services.execution_submit(execution=e, user=staff_user, expected_version=e.version)
+    e = budget_services.execution_return(
+        execution=e, user=manager, reason="金額の根拠を添付", expected_version=e.version
+    )
     return {"count": count, "ratio": ratio, "execution": BudgetExecution.objects.get(pk=e.pk)}
 
 
@@ -205,7 +214,9 @@ def test_the_history_page_costs_the_same_queries_however_long_the_history(
     with CaptureQueriesContext(connection) as before:
         auditor_client.get(url)
     actual = Actual.objects.get(indicator=story["count"], quarter=1)
-    actual = services.actual_reopen(actual=actual, user=manager, reason="再開")
+    actual = services.actual_reopen(
+        actual=actual, user=manager, reason="再開", expected_version=actual.version
+    )
     for step in range(30):
         actual = _save(
             story["count"], fiscal_year, staff_user, {"value": Decimal(7000 + step)}, actual.version

@@ -30,9 +30,9 @@ def _actual(code, quarter, *, user, approve_by=None, value="10"):
         data={"value": Decimal(value)},
         expected_version=0,
     )
-    actual = services.actual_submit(actual=actual, user=user)
+    actual = services.actual_submit(actual=actual, user=user, expected_version=actual.version)
     if approve_by is not None:
-        actual = services.actual_approve(actual=actual, user=approve_by)
+        actual = services.actual_approve(actual=actual, user=approve_by, expected_version=actual.version)
     return actual
 
 

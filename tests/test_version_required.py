@@ -146,9 +146,10 @@ def test_a_budget_save_without_a_readable_version_keeps_the_colleagues_figure(
         assert (entry.amount, entry.version) == (Decimal(amount), 1)
     found = messages_of(response)
     assert any(
-        "運営費交付金" in m and "現在の値: 10百万円、状態: 下書き、更新者: tanto3、版1" in m for m in found
+        "運営費交付金" in m and "現在の値: 10.000百万円、状態: 下書き、更新者: tanto3、版1" in m
+        for m in found
     )
-    assert any("業務収入" in m and "現在の値: 20百万円" in m for m in found)
+    assert any("業務収入" in m and "現在の値: 20.000百万円" in m for m in found)
     assert "誤りのある行があるため、何も保存していません。" in found
 
 
@@ -177,7 +178,7 @@ def test_budget_review_actions_without_a_version_are_refused(
         if action == "reopen":
             entry = budget_services.execution_approve(execution=entry, user=manager, expected_version=2)
         entries.append(entry)
-    for entry, amount in zip(entries, ("10", "20"), strict=True):
+    for entry, amount in zip(entries, ("10.000", "20.000"), strict=True):
         data = {"action": action, "reason": "確認のため"}
         if version is not None:
             data["version"] = version
