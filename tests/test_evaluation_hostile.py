@@ -195,4 +195,4 @@ def test_pages_with_hostile_query_parameters_never_fail(manager, path, key, valu
     args = [2024] if path == "measure_list" else [2024, "1-1"]
     response = _client(manager).get(reverse(f"evaluation:{path}", args=args), {key: value})
     assert_no_server_error(response)
-    assert response.status_code in (200, 400)
+    assert response.status_code in (200, 400, 404)  # 404: a malformed ?q=, as everywhere (smrj_plan.as_of)
