@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "measures",
     "indicators",
     "budgets",
+    "evaluation",
     "dashboard",
     "reports",
     "rest_framework",
