@@ -43,7 +43,9 @@ def load_structure(*, fixture_dir: Path = FIXTURE_DIR) -> dict[str, int]:
     from the fixture folder. Returns counts for the command's report."""
     departments = load_departments(fixture_dir=fixture_dir)
     data = read_fixture(fixture_dir, "plan.json")
-    plan, counts = structure_apply(plan_data=data, text_data=read_fixture(fixture_dir, "measures.json"))
+    plan, counts = structure_apply(
+        plan_data=data, text_data=read_fixture(fixture_dir, "measures.json"), fixture_dir=fixture_dir
+    )
     for rev in data["revisions"]:
         PlanRevision.objects.get_or_create(
             plan=plan, kind=rev["kind"], date=dt.date.fromisoformat(rev["date"])
@@ -51,7 +53,9 @@ def load_structure(*, fixture_dir: Path = FIXTURE_DIR) -> dict[str, int]:
     return {"部署": departments, **counts}
 
 
-def structure_apply(*, plan_data: dict, text_data: dict) -> tuple[PlanDocument, dict[str, int]]:
+def structure_apply(
+    *, plan_data: dict, text_data: dict, fixture_dir: Path = FIXTURE_DIR
+) -> tuple[PlanDocument, dict[str, int]]:
     """Create or update the plan, chapters, sections, headings and measures of one year.
 
     `plan_data` has the shape of plan.json (year, title, chapters and sections), `text_data` that of
@@ -100,7 +104,8 @@ def structure_apply(*, plan_data: dict, text_data: dict) -> tuple[PlanDocument, 
     Chapter.objects.filter(plan=plan, sections__isnull=True).exclude(
         number__in=[ch["number"] for ch in data["chapters"]]
     ).delete()
-    defaulted = load_measure_departments(plan=plan)
+    # Every measure gets its default 担当部署 (measure_departments.json), from the fixtures or a plan's text.
+    defaulted = load_measure_departments(plan=plan, fixture_dir=fixture_dir)
     return plan, {
         "章": len(data["chapters"]),
         "柱・項目": sections,
