@@ -135,7 +135,8 @@ def pillar(request, year: int, number: int):
         {
             "overview": overview,
             "section": section,
-            "summary": overview.pillars[0] if overview.pillars else None,
+            # The pillar's own counts (the overview lists every pillar's summary).
+            "summary": next((p for p in overview.pillars if p.section.pk == section.pk), None),
             "table": table,
             "rate_chart": charts.pillar_rate_chart(rows=overview.rows),
             "quarters": QUARTER_CHOICES,

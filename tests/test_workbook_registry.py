@@ -71,6 +71,7 @@ def test_the_apps_contribute_their_sheets_in_order():
         (300, "予算執行"),
         (400, "端数差異"),
         (900, "変更履歴"),
+        (950, "計画の改訂"),
     ]
     # Each sheet is written by the app whose selectors it reads.
     assert [s.write.__module__ for s in specs] == [
@@ -80,6 +81,7 @@ def test_the_apps_contribute_their_sheets_in_order():
         "budgets.sheets",
         "budgets.sheets",
         "reports.sheets",
+        "indicators.sheets",
     ]
     assert registry.sheet_guide()[0][0] == "表紙"
 
@@ -93,12 +95,12 @@ def test_an_app_without_a_sheets_module_contributes_nothing():
 @pytest.mark.django_db
 def test_the_workbook_is_the_cover_then_the_registered_sheets(db):
     wb, counts = _export()
-    assert wb.sheetnames == ["表紙", "指標", "施策", *ACCOUNTS, "予算執行", "端数差異", "変更履歴"]
-    assert list(counts) == ["施策", "勘定", "予算執行", "端数差異", "変更履歴"]
+    assert wb.sheetnames == ["表紙", "指標", "施策", *ACCOUNTS, "予算執行", "端数差異", "変更履歴", "計画の改訂"]
+    assert list(counts) == ["施策", "勘定", "予算執行", "端数差異", "変更履歴", "計画の改訂"]
     assert counts["勘定"] == 6 and counts["端数差異"] == 103
     guide = [r[0].value for r in wb["表紙"].iter_rows() if r[0].value]
     start = guide.index("シート")
-    assert guide[start + 1 :][:7] == [
+    assert guide[start + 1 :][:8] == [
         "表紙",
         "指標",
         "施策",
@@ -106,6 +108,7 @@ def test_the_workbook_is_the_cover_then_the_registered_sheets(db):
         "予算執行",
         "端数差異",
         "変更履歴",
+        "計画の改訂",
     ]
 
 
