@@ -95,7 +95,16 @@ def test_an_app_without_a_sheets_module_contributes_nothing():
 @pytest.mark.django_db
 def test_the_workbook_is_the_cover_then_the_registered_sheets(db):
     wb, counts = _export()
-    assert wb.sheetnames == ["表紙", "指標", "施策", *ACCOUNTS, "予算執行", "端数差異", "変更履歴", "計画の改訂"]
+    assert wb.sheetnames == [
+        "表紙",
+        "指標",
+        "施策",
+        *ACCOUNTS,
+        "予算執行",
+        "端数差異",
+        "変更履歴",
+        "計画の改訂",
+    ]
     assert list(counts) == ["施策", "勘定", "予算執行", "端数差異", "変更履歴", "計画の改訂"]
     assert counts["勘定"] == 6 and counts["端数差異"] == 103
     guide = [r[0].value for r in wb["表紙"].iter_rows() if r[0].value]
