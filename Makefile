@@ -25,17 +25,22 @@ setup: $(VENV)/.installed
 	DEBUG=1 $(BIN)/python manage.py load_plan
 	DEBUG=1 $(BIN)/python manage.py create_demo_users
 
+# Static files as production serves them: hashed names, gzip/brotli copies, cached for ten years (README
+# 「スマートフォン・回線・アクセシビリティ」). Run `make run` again after editing static/.
 run: setup
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 STATIC_MANIFEST=1 $(BIN)/python manage.py collectstatic --noinput -v0
+	DEBUG=1 STATIC_MANIFEST=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# Chromium (end-to-end tests), Japanese fonts (screenshots) and LibreOffice (opening the Excel export).
+# Chromium (end-to-end tests), Japanese fonts (screenshots), LibreOffice (opening the Excel export, turning the
+# 自己評価書 .docx into PDF) and poppler (reading those PDFs back).
 browser-deps:
-	@if [ -x /usr/bin/chromium ] && command -v soffice >/dev/null && fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
-		echo "chromium, fonts-noto-cjk, libreoffice: present"; \
+	@if [ -x /usr/bin/chromium ] && command -v soffice >/dev/null && command -v pdftotext >/dev/null \
+		&& [ -e /usr/lib/libreoffice/program/libswlo.so ] && fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
+		echo "chromium, fonts-noto-cjk, libreoffice (calc, writer), poppler-utils: present"; \
 	elif [ "$$(id -u)" = "0" ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk libreoffice-calc-nogui >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils >/dev/null; \
 	else \
-		echo "Install as root: apt-get install chromium fonts-noto-cjk libreoffice-calc-nogui"; exit 1; \
+		echo "Install as root: apt-get install chromium fonts-noto-cjk libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils"; exit 1; \
 	fi
 
 test: $(VENV)/.installed-dev browser-deps

@@ -11,35 +11,68 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import F
 
 from budgets.models import Account, BudgetCell, BudgetColumn, BudgetRow, BudgetTable
 from measures.models import Department, FiscalYear
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures" / "plan_r6"
 FIXTURE_NAME = "budgets.json"
+REORDER_OFFSET = 10000
 
 
 def _amount(value) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def _sync_by_order(model, table: BudgetTable, specs: list[dict], values_of) -> tuple[dict, list]:
-    """Create, or update in place, a table's columns or rows matched by their order.
+def _sync(model, table: BudgetTable, specs: list[dict], values_of, key_of) -> tuple[dict, list]:
+    """Create, or update in place, a table's columns or rows.
 
-    Returns them by order, and the stale ones the fixture no longer has (the caller deletes those last)."""
-    existing = {obj.order: obj for obj in model.objects.filter(table=table)}
+    An existing object is matched by its key (a column's 業務 and 経理, a row's label under its parent) and
+    failing that by its order, so a revised table that inserts a row keeps the executed amounts entered
+    against the rows that follow it. Returns them by order, and the stale ones the data no longer has (the
+    caller deletes those last)."""
+    existing = list(model.objects.filter(table=table).order_by("order"))
+    by_key: dict = {}
+    for obj in existing:
+        by_key.setdefault(key_of(obj), []).append(obj)
+    matched: dict[int, object] = {}
+    used = set()
+    for spec in specs:
+        candidates = [o for o in by_key.get(spec["key"], []) if o.pk not in used]
+        if candidates:
+            matched[spec["order"]] = candidates[0]
+            used.add(candidates[0].pk)
+    for spec in specs:
+        if spec["order"] in matched:
+            continue
+        same_order = next((o for o in existing if o.order == spec["order"] and o.pk not in used), None)
+        if same_order is not None and key_of(same_order) not in {s["key"] for s in specs}:
+            matched[spec["order"]] = same_order
+            used.add(same_order.pk)
+    stale = [o for o in existing if o.pk not in used]
+    if any(obj.order != order for order, obj in matched.items()) or stale:
+        # Orders are unique per table: move every row out of the way before giving the final ones.
+        model.objects.filter(table=table).update(order=F("order") + REORDER_OFFSET)
+        for obj in existing:
+            obj.order += REORDER_OFFSET
     result = {}
     for spec in specs:
         values = values_of(spec)
-        obj = existing.pop(spec["order"], None)
+        obj = matched.get(spec["order"])
         if obj is None:
             obj = model.objects.create(table=table, order=spec["order"], **values)
-        elif any(getattr(obj, f) != v for f, v in values.items()):
+        elif obj.order != spec["order"] or any(getattr(obj, f) != v for f, v in values.items()):
             for f, v in values.items():
                 setattr(obj, f, v)
-            obj.save(update_fields=list(values))
+            obj.order = spec["order"]
+            obj.save(update_fields=[*values, "order"])
         result[spec["order"]] = obj
-    return result, list(existing.values())
+    last = max((spec["order"] for spec in specs), default=0)
+    for offset, obj in enumerate(stale, start=1):
+        obj.order = last + offset
+        obj.save(update_fields=["order"])
+    return result, stale
 
 
 def _delete_stale(stale: list) -> None:
@@ -49,10 +82,37 @@ def _delete_stale(stale: list) -> None:
             obj.delete()
 
 
+def _column_key(segment: str, ledger: str, role: str) -> tuple:
+    return (segment, ledger, role)
+
+
+def _row_keys(specs: list[dict]) -> None:
+    """Give each row spec its key: (parent label, label, n-th of that pair)."""
+    labels = {spec["order"]: spec["label"] for spec in specs}
+    seen: dict[tuple, int] = {}
+    for spec in specs:
+        pair = (labels.get(spec["parent"], ""), spec["label"])
+        seen[pair] = seen.get(pair, 0) + 1
+        spec["key"] = (*pair, seen[pair])
+
+
+def _existing_row_keys(table: BudgetTable) -> dict[int, tuple]:
+    rows = list(BudgetRow.objects.filter(table=table).order_by("order"))
+    labels = {r.pk: r.label for r in rows}
+    seen: dict[tuple, int] = {}
+    keys = {}
+    for row in rows:
+        pair = (labels.get(row.parent_id, ""), row.label)
+        seen[pair] = seen.get(pair, 0) + 1
+        keys[row.pk] = (*pair, seen[pair])
+    return keys
+
+
 def _sync_columns(
     table: BudgetTable, specs: list[dict], departments: dict[str, Department]
 ) -> dict[int, BudgetColumn]:
-    result, stale = _sync_by_order(
+    specs = [{**spec, "key": _column_key(spec["segment"], spec["ledger"], spec["role"])} for spec in specs]
+    result, stale = _sync(
         BudgetColumn,
         table,
         specs,
@@ -60,15 +120,24 @@ def _sync_columns(
             "segment": spec["segment"],
             "ledger": spec["ledger"],
             "role": spec["role"],
-            "department": departments.get(spec.get("department") or ""),
+            # A department set in the admin for a column the data leaves open is kept.
+            **(
+                {"department": departments.get(spec.get("department") or "")}
+                if spec.get("department") or "department" not in spec
+                else {}
+            ),
         },
+        lambda obj: _column_key(obj.segment, obj.ledger, obj.role),
     )
     _delete_stale(stale)
     return result
 
 
 def _sync_rows(table: BudgetTable, specs: list[dict]) -> dict[int, BudgetRow]:
-    result, stale = _sync_by_order(
+    specs = [dict(spec) for spec in specs]
+    _row_keys(specs)
+    keys = _existing_row_keys(table)
+    result, stale = _sync(
         BudgetRow,
         table,
         specs,
@@ -78,6 +147,7 @@ def _sync_rows(table: BudgetTable, specs: list[dict]) -> dict[int, BudgetRow]:
             "role": spec["role"],
             "parts": spec["parts"],
         },
+        lambda obj: keys.get(obj.pk),
     )
     # Parents point at rows of the same table, so link them once every row exists.
     for spec in specs:
@@ -114,11 +184,16 @@ def _sync_cells(
 
 
 def load_budgets(*, fixture_dir: Path = FIXTURE_DIR) -> dict[str, int]:
+    """Create or update the budget tables from the fixture folder. Returns counts for load_plan's report."""
+    with open(fixture_dir / FIXTURE_NAME, encoding="utf-8") as fh:
+        return budgets_apply(data=json.load(fh))
+
+
+def budgets_apply(*, data: dict) -> dict[str, int]:
     """Create or update accounts, tables, columns, rows and cells, matched by their natural keys.
 
-    Returns counts for load_plan's report."""
-    with open(fixture_dir / FIXTURE_NAME, encoding="utf-8") as fh:
-        data = json.load(fh)
+    `data` has the shape of budgets.json (budgets/seed_tables.py builds it from any year's text). Tables of
+    the year that the data no longer has are deleted unless executed amounts were entered against them."""
     fiscal_year, _ = FiscalYear.objects.get_or_create(year=data["fiscal_year"])
     departments = {d.code: d for d in Department.objects.all()}
     accounts = {}
@@ -127,6 +202,7 @@ def load_budgets(*, fixture_dir: Path = FIXTURE_DIR) -> dict[str, int]:
             code=spec["code"], defaults={"name": spec["name"], "order": spec["order"]}
         )
     cells = 0
+    kept = []
     for spec in data["tables"]:
         table, _ = BudgetTable.objects.update_or_create(
             fiscal_year=fiscal_year,
@@ -139,7 +215,10 @@ def load_budgets(*, fixture_dir: Path = FIXTURE_DIR) -> dict[str, int]:
                 "source_line": spec.get("source_line"),
             },
         )
+        kept.append(table.pk)
         columns = _sync_columns(table, spec["columns"], departments)
         rows = _sync_rows(table, spec["rows"])
         cells += _sync_cells(table, rows, columns, spec["rows"])
+    stale = BudgetTable.objects.filter(fiscal_year=fiscal_year).exclude(pk__in=kept)
+    stale.exclude(pk__in=BudgetTable.objects.filter(rows__executions__isnull=False).values("pk")).delete()
     return {"勘定": len(accounts), "予算表": len(data["tables"]), "予算表のセル": cells}

@@ -1,8 +1,10 @@
-"""Builds fixtures/plan_r6/budgets.json from the plan's text (chapter IV, 別紙1–3).
+"""Reads the budget tables of a 年度計画's text (chapter IV, 別紙1–3) and builds fixtures/plan_r6/budgets.json.
 
-The seed holds each table as tab-separated lines: two or three header rows (金額 → 業務 segment → (経理)),
-then one line per row. This module reads them, marks each row as heading, item or total, records which rows a
-total sums (`parts`, with signs) and writes the fixture that `budgets.loaders.load_budgets` loads.
+The text holds each table after the plan's closing 「以上」 as tab-separated lines: a title 「2024年度計画(…)の
+予算計画」, the 勘定 「<一般勘定>」, the unit, two or three header rows (金額 → 業務 segment → (経理)), one line
+per row and the note 「※端数処理の関係で…」. `read_budget_tables` reads them from any year's text, marks each
+row as heading, item or total, records which rows a total sums (`parts`, with signs) and reports what it could
+not read; `build_fixture` writes the fixture that `budgets.loaders.load_budgets` loads.
 
     .venv/bin/python -m budgets.seed_tables            # rewrite the fixture
     .venv/bin/python -m budgets.seed_tables --check    # exit 1 when the fixture is out of date
@@ -15,16 +17,19 @@ from __future__ import annotations
 import json
 import re
 import sys
+import unicodedata
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SEED = BASE_DIR / "fixtures" / "seed" / "r6_plan.txt"
 FIXTURE = BASE_DIR / "fixtures" / "plan_r6" / "budgets.json"
-# 1-based line numbers of chapter IV's tables in the seed (予算計画 heading … the last table's note).
-FIRST_LINE, LAST_LINE = 489, 938
-FISCAL_YEAR = 2024
 NOTE = "※端数処理の関係で合計が合わないことがある。"
+# 「2024年度計画(2024年4月～2025年3月)の予算計画」: the year and which of the three plans follows.
+KIND_TITLE_RE = re.compile(r"^(\d{4})年度計画.*の(予算計画|収支計画|資金計画)$")
+ACCOUNT_RE = re.compile(r"^<\s*(.+?)\s*>$")
+UNIT_RE = re.compile(r"^\(単位[:：]\s*(.+?)\)$")
 
 ACCOUNTS = [
     ("ippan", "一般勘定"),
@@ -35,6 +40,7 @@ ACCOUNTS = [
     ("shusshi-shokei", "出資承継勘定"),
 ]
 KIND_TITLES = {"予算計画": "budget", "収支計画": "income", "資金計画": "cashflow"}
+KIND_NAMES = {code: title for title, code in KIND_TITLES.items()}
 
 # Who enters 執行額 for a 予算計画 column: the department running the 業務 segment.
 SEGMENT_DEPARTMENTS = {
@@ -67,30 +73,65 @@ def parse_amount(text: str) -> Decimal | None | str:
     return -value if match.group(1) else value
 
 
-def _read_blocks(lines: list[str]):
-    """Yield (kind, account name, header lines, data lines, first line number) for each table."""
+@dataclass
+class BudgetText:
+    """The tables read from a plan's text, and what could not be read.
+
+    `errors` stop a load (an unknown 勘定, an amount that is not a number, a row whose place is unclear);
+    `unplaced` are lines outside any table that no rule recognised. Both as (line number, text, why)."""
+
+    fiscal_year: int | None = None
+    tables: list[dict] = field(default_factory=list)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    unplaced: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+def _is_header_start(line: str) -> bool:
+    return squeeze(line.split("\t")[0]) == "区別"
+
+
+def _read_blocks(numbered: list[tuple[int, str]], result: BudgetText):
+    """Yield (kind, account name, unit, header lines, data lines, header line number) for each table."""
     kind = account = None
+    unit = "百万円"
     i = 0
-    while i < len(lines):
-        line = lines[i]
-        number = FIRST_LINE + i
-        for title, code in KIND_TITLES.items():
-            if line.startswith(str(FISCAL_YEAR)) and line.endswith("の" + title):
-                kind = code
+    while i < len(numbered):
+        number, line = numbered[i]
         stripped = line.strip()
-        if stripped.startswith("<") and stripped.endswith(">"):
-            account = squeeze(stripped[1:-1])
-        if line.startswith("区 別\t"):
+        plain = unicodedata.normalize("NFKC", stripped)
+        title = KIND_TITLE_RE.match(plain)
+        if title:
+            kind = KIND_TITLES[title.group(2)]
+            year = int(title.group(1))
+            if result.fiscal_year is None:
+                result.fiscal_year = year
+            elif result.fiscal_year != year:
+                result.errors.append((number, stripped, f"年度が{result.fiscal_year}年度の表と食い違います"))
+        elif ACCOUNT_RE.match(plain):
+            account = squeeze(ACCOUNT_RE.match(plain).group(1))
+        elif UNIT_RE.match(plain):
+            unit = squeeze(UNIT_RE.match(plain).group(1))
+        elif _is_header_start(line):
             header, data = [], []
-            while lines[i].split("\t")[0].strip() in ("区 別", ""):
-                header.append(lines[i].split("\t"))
+            while i < len(numbered) and (
+                _is_header_start(numbered[i][1]) or numbered[i][1].split("\t")[0].strip() == ""
+            ):
+                if not numbered[i][1].strip():
+                    break
+                header.append(numbered[i][1].split("\t"))
                 i += 1
-            start = FIRST_LINE + i
-            while i < len(lines) and lines[i].strip():
-                data.append(lines[i].split("\t"))
+            while i < len(numbered) and numbered[i][1].strip():
+                data.append(numbered[i][1].split("\t"))
                 i += 1
-            yield kind, account, header, data, start, number
+            if kind is None or account is None:
+                result.errors.append(
+                    (number, stripped, "表の前に計画の種類（予算計画など）と勘定の行がありません")
+                )
+            else:
+                yield kind, account, unit, header, data, number
             continue
+        elif stripped and stripped != NOTE:
+            result.unplaced.append((number, stripped, "予算表の外の行"))
         i += 1
 
 
@@ -129,7 +170,7 @@ def _columns(header: list[list[str]], kind: str) -> tuple[list[dict], list[list[
                 department = TOTAL_DEPARTMENT
             else:
                 department = next(
-                    d for key, d in SEGMENT_DEPARTMENTS.items() if col["segment"].startswith(key)
+                    (d for key, d in SEGMENT_DEPARTMENTS.items() if col["segment"].startswith(key)), None
                 )
         col["department"] = department
 
@@ -276,37 +317,57 @@ def _rows_cashflow(labels: list[str]) -> list[dict]:
     return rows
 
 
-def build_tables(seed: Path = SEED) -> list[dict]:
-    """Parse the 18 tables into fixture dicts (in the order 予算計画, 収支計画, 資金計画 × 勘定)."""
-    lines = seed.read_text(encoding="utf-8").split("\n")[FIRST_LINE - 1 : LAST_LINE]
+def read_budget_tables(numbered: list[tuple[int, str]]) -> BudgetText:
+    """Read every table in `numbered` ((line number, line) pairs: the text after the plan's 「以上」)."""
+    result = BudgetText()
     account_codes = {name: code for code, name in ACCOUNTS}
-    tables = []
-    for kind, account, header, data, _start, header_line in _read_blocks(lines):
-        columns, layout = _columns(header, kind)
-        labels = [squeeze(r[0]) for r in data]
-        empty = {i for i, r in enumerate(data, start=1) if not any(cell.strip() for cell in r[1:])}
-        if kind == "budget":
-            rows = _rows_budget(labels)
-        elif kind == "income":
-            rows = _rows_income(labels, empty)
-        else:
-            rows = _rows_cashflow(labels)
-        for row, raw in zip(rows, data, strict=True):
+    for kind, account, unit, header, data, header_line in _read_blocks(numbered, result):
+        if account not in account_codes:
+            result.errors.append((header_line, account, f"勘定「{account}」は登録されていません"))
+            continue
+        if len(header) < 2:
+            result.errors.append((header_line, "\t".join(header[0]), "列見出しが2行未満です"))
+            continue
+        try:
+            columns, layout = _columns(header, kind)
+            labels = [squeeze(r[0]) for r in data]
+            empty = {i for i, r in enumerate(data, start=1) if not any(cell.strip() for cell in r[1:])}
+            if kind == "budget":
+                rows = _rows_budget(labels)
+            elif kind == "income":
+                rows = _rows_income(labels, empty)
+            else:
+                rows = _rows_cashflow(labels)
+        except (ValueError, KeyError, IndexError, StopIteration) as exc:
+            result.errors.append((header_line, f"{KIND_NAMES[kind]} {account}", f"表の形を読めません: {exc}"))
+            continue
+        for col in columns:
+            if kind == "budget" and col["department"] is None:
+                result.unplaced.append(
+                    (header_line, col["segment"], "執行額の入力部署が決まっていない業務（管理サイトで設定）")
+                )
+        unreadable = False
+        for offset, (row, raw) in enumerate(zip(rows, data, strict=True)):
             cells = {}
             for col in columns:
                 text = raw[col["order"]].strip() if col["order"] < len(raw) else ""
                 if not text:
                     continue  # an empty cell is not published at all
-                value = parse_amount(text)
+                value = parse_amount(unicodedata.normalize("NFKC", text))
                 if isinstance(value, str):
-                    raise ValueError(f"{header_line}行目以降の表: 「{text}」は金額として読めません")
+                    line = header_line + len(header) + offset
+                    result.errors.append((line, text, "金額として読めません"))
+                    unreadable = True
+                    continue
                 cells[str(col["order"])] = None if value is None else str(value)
             row["cells"] = cells
-        tables.append(
+        if unreadable:
+            continue
+        result.tables.append(
             {
                 "account": account_codes[account],
                 "kind": kind,
-                "unit": "百万円",
+                "unit": unit,
                 "note": NOTE,
                 "source_line": header_line,
                 "header": layout,
@@ -314,17 +375,34 @@ def build_tables(seed: Path = SEED) -> list[dict]:
                 "rows": rows,
             }
         )
-    if len(tables) != 18:
-        raise ValueError(f"予算表は18表のはずが{len(tables)}表でした")
-    return tables
+    return result
+
+
+def _seed_tail(seed: Path) -> list[tuple[int, str]]:
+    """The seed's lines after its closing 「以上」, numbered from 1 as in the file."""
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    end = next(i for i, line in enumerate(lines) if line.strip() == "以上")
+    return [(n, line) for n, line in enumerate(lines[end + 1 :], start=end + 2)]
+
+
+def build_tables(seed: Path = SEED) -> list[dict]:
+    """Parse the seed's 18 tables into fixture dicts (in the order 予算計画, 収支計画, 資金計画 × 勘定)."""
+    result = read_budget_tables(_seed_tail(seed))
+    if result.errors:
+        raise ValueError("; ".join(f"{n}行目 {text}: {why}" for n, text, why in result.errors))
+    if len(result.tables) != 18:
+        raise ValueError(f"予算表は18表のはずが{len(result.tables)}表でした")
+    return result.tables
+
+
+def accounts_data() -> list[dict]:
+    return [{"code": code, "name": name, "order": i} for i, (code, name) in enumerate(ACCOUNTS, start=1)]
 
 
 def build_fixture(seed: Path = SEED) -> dict:
     return {
-        "fiscal_year": FISCAL_YEAR,
-        "accounts": [
-            {"code": code, "name": name, "order": i} for i, (code, name) in enumerate(ACCOUNTS, start=1)
-        ],
+        "fiscal_year": read_budget_tables(_seed_tail(seed)).fiscal_year,
+        "accounts": accounts_data(),
         "tables": build_tables(seed),
     }
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from budgets import selectors, services
 from budgets.history import execution_history_rows
 from budgets.models import Account, BudgetTable
+from measures import selectors as plan_selectors
 from measures.models import FiscalYear
 from measures.periods import QUARTERS, quarter_label, quarter_long_label
 from smrj_plan import permissions
@@ -26,10 +27,23 @@ from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState,
 HISTORY_PAGE_RECORDS = 500
 
 
-def _fiscal_year() -> FiscalYear:
-    fiscal_year = FiscalYear.objects.filter(budget_tables__isnull=False).order_by("-year").first()
+def _fiscal_year(request) -> FiscalYear:
+    """The year whose 執行額 are entered: the latest year with published tables (from the years with a plan,
+    read once per request and shared with the header's year switcher)."""
+    fiscal_year = next(
+        (fy for fy in plan_selectors.fiscal_year_shown_list(request) if fy.budget_table_count), None
+    )
     if fiscal_year is None:
         raise Http404("予算表が読み込まれていません。")
+    return fiscal_year
+
+
+def _shown_year(request) -> FiscalYear:
+    """The year the read-only table pages show: the header's year (?year=, by default the latest open year).
+    A year opened by start_year has no tables until its text is loaded; its pages say so."""
+    fiscal_year = plan_selectors.fiscal_year_shown(request)
+    if fiscal_year is None:
+        raise Http404("計画が読み込まれていません。")
     return fiscal_year
 
 
@@ -42,7 +56,7 @@ def _kind(kind: str) -> str:
 @login_required
 def index(request):
     """Tables by plan kind × 勘定, the 予算計画 summary across 勘定 and the reconciliation counts."""
-    fiscal_year = _fiscal_year()
+    fiscal_year = _shown_year(request)
     tables = selectors.budget_table_list(fiscal_year=fiscal_year.year)
     accounts = list(Account.objects.filter(tables__fiscal_year=fiscal_year).distinct().order_by("order"))
     items = selectors.budget_reconciliation_list(fiscal_year=fiscal_year.year)
@@ -84,7 +98,7 @@ def index(request):
 @login_required
 def table(request, kind: str, account: str):
     """One table in its published layout; totals that do not add up are marked with their difference."""
-    fiscal_year = _fiscal_year()
+    fiscal_year = _shown_year(request)
     try:
         grid = selectors.budget_grid_get(fiscal_year=fiscal_year.year, kind=_kind(kind), account_code=account)
     except BudgetTable.DoesNotExist:
@@ -113,7 +127,7 @@ def table(request, kind: str, account: str):
 @login_required
 def reconciliation(request):
     """Every published total that is not the sum of its parts, per table (errors in red, 端数差異 in amber)."""
-    fiscal_year = _fiscal_year()
+    fiscal_year = _shown_year(request)
     items = selectors.budget_reconciliation_list(fiscal_year=fiscal_year.year)
     groups = []
     for table in selectors.budget_table_list(fiscal_year=fiscal_year.year):
@@ -163,7 +177,7 @@ def _version(text: str | None) -> int | None:
 def execution(request, account: str):
     """予算額 | 執行額 Q1–Q4 | 累計 | 差額 | 執行率 | 備考 for one 勘定, with the entry form of a quarter for the
     担当者 and the review actions for the 管理者."""
-    fiscal_year = _fiscal_year()
+    fiscal_year = _fiscal_year(request)
     account_obj = _account(account)
     try:
         summary = selectors.budget_execution_summary(
@@ -214,6 +228,7 @@ def execution(request, account: str):
         "budgets/execution.html",
         {
             "fiscal_year": fiscal_year,
+            "shown_year": fiscal_year,  # the header says which year the amounts are for
             "account": account_obj,
             "accounts": Account.objects.filter(tables__kind=BudgetTable.Kind.BUDGET)
             .distinct()
@@ -236,7 +251,7 @@ def execution(request, account: str):
 @require_POST
 def execution_save(request, account: str, quarter: int):
     """Save (or save and submit) a quarter's amounts for the 担当者's lines: all lines or none."""
-    fiscal_year = _fiscal_year()
+    fiscal_year = _fiscal_year(request)
     _account(account)
     if quarter not in QUARTERS:
         raise Http404("四半期は1〜4です。")

@@ -24,6 +24,7 @@ from dashboard.tables import IndicatorProgressTable, format_actual, format_forec
 from indicators import rating_services
 from indicators.models import FinalRating
 from indicators.progress import SUMMARY_STATUSES
+from measures import selectors as plan_selectors
 from measures.periods import QUARTER_CHOICES
 from smrj_plan import formatting, permissions
 from smrj_plan.as_of import period_from_request
@@ -78,6 +79,7 @@ def overview(request):
     """Per pillar the status counts, then every indicator as of the chosen quarter."""
     period = period_from_request(request)
     years, fiscal_year = period.years, period.fiscal_year
+    plan_selectors.fiscal_years_share(request, years)  # the header's year switcher reads the same list
     form = OverviewFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     overview = dashboard_selectors.dashboard_overview(
@@ -212,6 +214,7 @@ def budget(request):
     permissions.require_budget_execution_view(request.user)
     period = period_from_request(request)
     years, fiscal_year = period.years, period.fiscal_year
+    plan_selectors.fiscal_years_share(request, years)  # the header's year switcher reads the same list
     accounts = list(
         Account.objects.filter(tables__fiscal_year=fiscal_year, tables__kind=BudgetTable.Kind.BUDGET)
         .distinct()

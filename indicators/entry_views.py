@@ -12,15 +12,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from indicators import selectors, services, xlsx_import
 from indicators.forms import ActualRowForm, ReasonForm, ReviewReasonForm, UploadForm, VersionForm
+from measures import selectors as plan_selectors
 from measures.periods import QUARTERS, quarter_long_label
 from smrj_plan import permissions
 from smrj_plan.numbers import parse_version
 from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState
 
 
-def _period(year: int, quarter: int):
-    # The URL converters let through only 1–4 for the quarter; the year must have a plan (404 otherwise).
-    return selectors.fiscal_year_get(year=year), quarter
+def _period(request, year: int, quarter: int):
+    # The URL converters let through only 1–4 for the quarter; the year must have a plan (404 otherwise). The
+    # years come from the list read once per request, which the header's year switcher reads too.
+    fiscal_year = next((fy for fy in plan_selectors.fiscal_year_shown_list(request) if fy.year == year), None)
+    if fiscal_year is None:
+        raise Http404("年度が見つかりません。")
+    return fiscal_year, quarter
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -30,7 +35,8 @@ def _error_text(exc: ValidationError) -> str:
 @login_required
 def index(request):
     """The year's four quarters with their state counts and lock, for every role."""
-    fiscal_year = selectors.fiscal_year_current()
+    # The year in the header's switcher (?year=), by default the latest open year.
+    fiscal_year = plan_selectors.fiscal_year_shown(request)
     if fiscal_year is None:
         return render(request, "entry/index.html", {"quarters": []})
     if permissions.can_read_all(request.user):
@@ -88,7 +94,7 @@ def quarter(request, year: int, quarter: int, indicator_pk: int | None = None):
     """The entry page: every indicator of the 担当者's department (or just one) with its inputs.
 
     One POST saves all open rows or none; 提出 saves and submits them."""
-    fiscal_year, quarter = _period(year, quarter)
+    fiscal_year, quarter = _period(request, year, quarter)
     if indicator_pk is not None:
         indicator = selectors.indicator_get_for_user(user=request.user, pk=indicator_pk)
         if indicator.plan_id != fiscal_year.plan.pk:
@@ -188,7 +194,7 @@ def quarter(request, year: int, quarter: int, indicator_pk: int | None = None):
 @login_required
 def review(request, year: int, quarter: int):
     """Every actual of a quarter, drafts included: 承認・差戻し・再開 for 管理者, read-only for 監査担当."""
-    fiscal_year, quarter = _period(year, quarter)
+    fiscal_year, quarter = _period(request, year, quarter)
     permissions.require_reader(request.user)
     actuals = list(selectors.actual_review_list(fiscal_year=fiscal_year, quarter=quarter))
     for a in actuals:
@@ -266,7 +272,7 @@ def reopen(request, pk: int):
 
 
 def _lock_action(request, year: int, quarter: int, locked: bool):
-    fiscal_year, quarter = _period(year, quarter)
+    fiscal_year, quarter = _period(request, year, quarter)
     permissions.require_manager(request.user)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -311,7 +317,7 @@ def unlock(request, year: int, quarter: int):
 @login_required
 def template_download(request, year: int, quarter: int):
     """The .xlsx template for a quarter, prefilled with the 担当者's indicators and current values."""
-    fiscal_year, quarter = _period(year, quarter)
+    fiscal_year, quarter = _period(request, year, quarter)
     permissions.require_entry(request.user)
     content = xlsx_import.template_build(user=request.user, fiscal_year=fiscal_year, quarter=quarter)
     response = HttpResponse(
@@ -325,7 +331,7 @@ def template_download(request, year: int, quarter: int):
 @login_required
 def upload(request, year: int, quarter: int):
     """Upload a filled template: every problem listed with row and column; any problem → nothing saved."""
-    fiscal_year, quarter = _period(year, quarter)
+    fiscal_year, quarter = _period(request, year, quarter)
     permissions.require_entry(request.user)
     result = None
     form = UploadForm(request.POST or None, request.FILES or None)

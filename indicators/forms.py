@@ -199,3 +199,65 @@ class UploadForm(forms.Form):
                 f"ファイルが大きすぎます（{f.size:,}バイト）。上限は{settings.UPLOAD_MAX_BYTES:,}バイトです。"
             )
         return f
+
+
+class TargetForm(forms.Form):
+    """A 管理者 sets (or confirms) an indicator's target; the rules are in target_services.target_errors."""
+
+    kind = forms.ChoiceField(label="種類", choices=Indicator.Kind.choices)
+    target = forms.DecimalField(
+        label="目標値",
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={
+            "invalid": "数値を入力してください（文字は入力できません）。",
+            "max_digits": "目標値は全体で14桁以内にしてください。",
+            "max_decimal_places": "目標値の小数は2桁までです。",
+            "max_whole_digits": "目標値の整数部分は12桁以内にしてください。",
+        },
+    )
+    unit = forms.CharField(label="単位", max_length=10, required=False)
+    comparison = forms.ChoiceField(label="比較", choices=Indicator.Comparison.choices)
+    benchmark_multiplier = forms.DecimalField(
+        label="基準比の倍率",
+        required=False,
+        max_digits=6,
+        decimal_places=3,
+        help_text="基準比の指標のとき（「２割以上、上回る」なら1.2）",
+        error_messages={
+            "invalid": "数値を入力してください（文字は入力できません）。",
+            "max_digits": "倍率は全体で6桁以内にしてください。",
+            "max_decimal_places": "倍率の小数は3桁までです。",
+            "max_whole_digits": "倍率の整数部分は3桁以内にしてください。",
+        },
+    )
+    target_text = forms.CharField(
+        label="目標の表記",
+        max_length=100,
+        required=False,
+        help_text="空欄なら「1,100社以上」のように作ります",
+    )
+    reason = forms.CharField(
+        label="理由",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "目標を設定する理由を記入してください。"},
+    )
+
+    def clean(self):
+        from indicators.target_services import target_errors
+
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        for name, message in target_errors(
+            kind=cleaned["kind"],
+            target=cleaned.get("target"),
+            unit=(cleaned.get("unit") or "").strip(),
+            comparison=cleaned["comparison"],
+            benchmark_multiplier=cleaned.get("benchmark_multiplier"),
+        ).items():
+            self.add_error(name, message)
+        return cleaned

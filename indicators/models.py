@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from measures.models import Department, FiscalYear, Measure, PlanDocument, Section
+from measures.models import Department, FiscalYear, Measure, PlanDocument, PlanRevision, Section
 from measures.periods import QUARTER_CHOICES
 from smrj_plan.text_limits import PLAN_TEXT_MAX_LENGTH, limited_text_field
 from smrj_plan.workflow import ReviewedEntry
@@ -90,6 +90,10 @@ class Indicator(models.Model):
         Measure, blank=True, related_name="indicators", verbose_name="関連する施策"
     )
     note = limited_text_field("注記", limit=PLAN_TEXT_MAX_LENGTH, blank=True)
+    # Set when the loader could not read the target from the text (or a new year was opened without one):
+    # the row is stored as read and waits for a 管理者 to confirm it on /indicators/targets/.
+    needs_review = models.BooleanField("要確認", default=False)
+    review_note = limited_text_field("確認すること", limit=PLAN_TEXT_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["plan", "order"]
@@ -115,6 +119,61 @@ class Indicator(models.Model):
     @property
     def multiplier(self) -> Decimal:
         return self.benchmark_multiplier or Decimal("1")
+
+
+class TargetRevision(models.Model):
+    """A target as it applied from a date: as adopted (策定), as revised (変更), or as set by a 管理者.
+
+    A new row is written whenever an indicator's target changes, so the indicator page can say which target
+    applied when, and actuals entered before a revision are read against the target they were entered for."""
+
+    class Source(models.TextChoices):
+        ADOPTED = "adopted", "計画（策定）"
+        AMENDED = "amended", "計画の変更"
+        MANAGER = "manager", "管理者が設定"
+        OPENED = "opened", "前年度から複製（目標は未設定）"
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="target_revisions", verbose_name="指標"
+    )
+    effective_date = models.DateField("適用日")
+    source = models.CharField("根拠", max_length=10, choices=Source.choices)
+    plan_revision = models.ForeignKey(
+        PlanRevision,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="target_revisions",
+        verbose_name="計画の策定・変更",
+    )
+    kind = models.CharField("種類", max_length=20, choices=Indicator.Kind.choices)
+    target = models.DecimalField("目標値", max_digits=14, decimal_places=2, null=True, blank=True)
+    target_text = models.CharField("目標の表記", max_length=100, blank=True)
+    unit = models.CharField("単位", max_length=10, blank=True)
+    comparison = models.CharField("比較", max_length=5, choices=Indicator.Comparison.choices)
+    benchmark_multiplier = models.DecimalField(
+        "基準比の倍率", max_digits=6, decimal_places=3, null=True, blank=True
+    )
+    reason = limited_text_field("理由", blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="設定者",
+    )
+    created_at = models.DateTimeField("記録日時", auto_now_add=True)
+
+    # The fields copied from Indicator: a change in any of them is a new revision of the target.
+    TRACKED = ("kind", "target", "target_text", "unit", "comparison", "benchmark_multiplier")
+
+    class Meta:
+        ordering = ["indicator", "effective_date", "pk"]
+        verbose_name = verbose_name_plural = "目標の変遷"
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.effective_date}: {self.target_text or '—'}"
 
 
 class Actual(ReviewedEntry):

@@ -50,5 +50,8 @@ def final_rating_set(
         rating.set_by = user
         rating.full_clean()
         rating._change_reason = reason
+        # Outside a request (commands, services called directly) simple_history does not know the user; the
+        # self-evaluation's four-eyes check reads who set each rating from this history.
+        rating._history_user = user
         rating.save()
     return rating

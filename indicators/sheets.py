@@ -9,6 +9,10 @@ from collections import defaultdict
 
 from indicators import progress
 from indicators.models import Actual, FinalRating, Indicator
+from indicators.revision_sheet import DESCRIPTION as REVISION_SHEET_DESCRIPTION
+from indicators.revision_sheet import ORDER as REVISION_SHEET_ORDER
+from indicators.revision_sheet import SHEET_NAME as REVISION_SHEET_NAME
+from indicators.revision_sheet import write_revisions
 from smrj_plan import formatting
 from smrj_plan.workflow import EntryState
 from smrj_plan.xlsx import cells
@@ -288,5 +292,12 @@ SHEETS = [
         title="指標",
         description="柱ごとの指標と参考指標：目標と目標値（数値。基準比は倍率）、四半期実績（割合は分子・分母も）、累計、達成率、状況、年度末見込み、評定の目安、評定、承認状況",
         write=lambda wb, ctx, data: write_indicators(wb, ctx),
+    ),
+    SheetSpec(
+        order=REVISION_SHEET_ORDER,
+        title=REVISION_SHEET_NAME,
+        description=REVISION_SHEET_DESCRIPTION,
+        write=lambda wb, ctx, data: write_revisions(wb, ctx),
+        count_label=REVISION_SHEET_NAME,
     ),
 ]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from measures import models
 
@@ -54,8 +55,25 @@ class HeadingAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Measure)
-class MeasureAdmin(admin.ModelAdmin):
-    list_display = ["order", "chapter", "section", "heading", "text", "is_sub_item", "source_line"]
-    list_filter = ["chapter", "section", "is_sub_item"]
+class MeasureAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "order",
+        "chapter",
+        "section",
+        "heading",
+        "text",
+        "department",
+        "is_sub_item",
+        "source_line",
+    ]
+    list_filter = ["chapter", "section", "department", "is_sub_item"]
     search_fields = ["text"]
-    list_select_related = ["chapter", "section__chapter", "heading"]
+    list_select_related = ["chapter", "section__chapter", "heading", "department"]
+    readonly_fields = ["department_is_default"]
+
+    def save_model(self, request, obj, form, change):
+        # A 部署 chosen here is a decision like a 管理者's on the measure list: load_plan keeps it from then on.
+        if "department" in form.changed_data:
+            obj.department_is_default = False
+            obj._change_reason = "管理サイトで担当部署を変更"
+        super().save_model(request, obj, form, change)

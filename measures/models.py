@@ -3,6 +3,7 @@ chapter I), headings and measures (each 「・」 bullet), plus the departments 
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from measures import periods
 from smrj_plan.text_limits import PLAN_TEXT_MAX_LENGTH, limited_text_field
@@ -97,6 +98,12 @@ class PlanRevision(models.Model):
     )
     kind = models.CharField("区分", max_length=10, choices=Kind.choices)
     date = models.DateField("日付")
+    note = limited_text_field("改訂の説明", blank=True)
+    # What this revision changed against the plan as it stood before: targets, indicators, measures, headings
+    # and budget cells, each with the old and the new value (measures.revisions builds it). Empty for 策定.
+    changes = models.JSONField("変更点", default=dict, blank=True)
+    source_name = models.CharField("読み込んだ本文", max_length=200, blank=True)
+    loaded_at = models.DateTimeField("読み込み日時", null=True, blank=True)
 
     class Meta:
         ordering = ["date"]
@@ -211,6 +218,23 @@ class Measure(models.Model):
     text = limited_text_field("本文", limit=PLAN_TEXT_MAX_LENGTH)
     is_sub_item = models.BooleanField("下位の箇条", default=False)
     source_line = models.PositiveIntegerField("原文の行", null=True, blank=True)
+    # Who reports the measure's quarterly 取組状況. load_plan sets it from the measure's pillar, heading or
+    # chapter (fixtures/plan_r6/measure_departments.json) until a 管理者 changes it; from then on
+    # `department_is_default` is False and load_plan keeps the 管理者's choice.
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name="担当部署",
+    )
+    department_is_default = models.BooleanField(
+        "担当部署は既定のまま",
+        default=True,
+        help_text="管理者が変更すると外れ、計画の読み込みで上書きされません",
+    )
+    history = HistoricalRecords(verbose_name="施策の変更履歴")
 
     class Meta:
         ordering = ["plan", "order"]

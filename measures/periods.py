@@ -13,6 +13,9 @@ QUARTER_LABELS = {1: "第1四半期", 2: "第2四半期", 3: "第3四半期", 4:
 QUARTER_MONTHS = {1: "4–6月", 2: "7–9月", 3: "10–12月", 4: "1–3月"}
 QUARTER_CHOICES = [(q, f"{QUARTER_LABELS[q]}（{QUARTER_MONTHS[q]}）") for q in QUARTERS]
 REIWA_OFFSET = 2018  # 令和N年 = 西暦(2018+N)年
+# The 中期目標期間 the annual plans belong to (DOMAIN.md「The cycle of a year」).
+MID_TERM_LABEL = "第5期中期目標期間"
+MID_TERM_YEARS = (2024, 2025, 2026, 2027, 2028)
 
 
 def reiwa_year(western_year: int) -> int:
@@ -26,6 +29,12 @@ def fiscal_year_label(year: int) -> str:
 
 def fiscal_year_short(year: int) -> str:
     return f"令和{reiwa_year(year)}年度"
+
+
+def mid_term_label() -> str:
+    """「第5期中期目標期間（令和6〜10年度、2024〜2028年度）」."""
+    first, last = MID_TERM_YEARS[0], MID_TERM_YEARS[-1]
+    return f"{MID_TERM_LABEL}（令和{reiwa_year(first)}〜{reiwa_year(last)}年度、{first}〜{last}年度）"
 
 
 def fiscal_year_start(year: int) -> dt.date:

@@ -13,6 +13,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from budgets.history import EXECUTION_KIND, execution_history_rows
+from evaluation.history import (
+    measure_department_history_rows,
+    progress_history_rows,
+    self_evaluation_history_rows,
+)
 from indicators.history import actual_history_rows, final_rating_history_rows
 from measures.periods import quarter_label
 from smrj_plan import formatting
@@ -48,7 +53,7 @@ def write_history(wb, ctx: ExportContext) -> StreamedRows:
         widths=WIDTHS,
         freeze="A4",
         title_rows="3:3",
-        title=f"変更履歴　{ctx.year_label}（実績・執行額・評定・四半期の締め）",
+        title=f"変更履歴　{ctx.year_label}（実績・執行額・評定・四半期の締め・取組状況・担当部署・自己評価）",
         note="1件の保存で複数の項目が変わったときは項目ごとに1行。日時は日本時間。",
     )
     ws.print_options.gridLines = True  # list cells carry no borders; print the grid instead
@@ -57,13 +62,17 @@ def write_history(wb, ctx: ExportContext) -> StreamedRows:
 
 
 def history_sheet_rows(ctx: ExportContext) -> Iterator[HistoryRow]:
-    """The year's history rows of the four tables in one time order (ties: 実績, 執行額, 評定, 締め)."""
+    """The year's history rows of the seven tables in one time order (ties: 実績, 執行額, 評定, 締め, 取組状況,
+    担当部署, 自己評価)."""
     fiscal_year = ctx.fiscal_year
     return history_merge(
         actual_history_rows(fiscal_year=fiscal_year, order=0),
         execution_history_rows(fiscal_year=fiscal_year, order=1),
         final_rating_history_rows(fiscal_year=fiscal_year, order=2),
         quarter_lock_history_rows(fiscal_year=fiscal_year, order=3),
+        progress_history_rows(fiscal_year=fiscal_year, order=4),
+        measure_department_history_rows(fiscal_year=fiscal_year, order=5),
+        self_evaluation_history_rows(fiscal_year=fiscal_year, order=6),
     )
 
 

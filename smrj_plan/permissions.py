@@ -92,6 +92,30 @@ def can_set_final_rating(user) -> bool:
     return roles.is_manager(user)
 
 
+def can_set_target(user) -> bool:
+    """Set or confirm an indicator's target (a year opened without its text, a target the loader could not read)."""
+    return roles.is_manager(user)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Measures' progress and the self-evaluation (evaluation/)
+
+
+def can_change_measure_department(user) -> bool:
+    """A measure's 担当部署 is changed by a 管理者 (and, through the admin, by a システム管理者)."""
+    return roles.is_manager(user)
+
+
+def can_write_self_evaluation(user) -> bool:
+    """The 自己評価 of a 評価項目 is written, submitted and approved by 管理者 (approval by another one)."""
+    return roles.is_manager(user)
+
+
+def require_self_evaluation_reader(user) -> None:
+    """The self-evaluation brings every 部署's figures together: 管理者 and 監査担当 read it, 担当者 do not."""
+    require_reader(user, "自己評価は管理者・監査担当だけが閲覧できます。")
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Refusals (403)
 
@@ -122,6 +146,11 @@ def require_quarter_lock(user) -> None:
 def require_final_rating(user) -> None:
     if not can_set_final_rating(user):
         raise PermissionDenied("最終評定を設定できるのは管理者だけです。")
+
+
+def require_target_setting(user) -> None:
+    if not can_set_target(user):
+        raise PermissionDenied("目標を設定できるのは管理者だけです。")
 
 
 def require_budget_execution_view(user) -> None:

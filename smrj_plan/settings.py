@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver leaves static files to WhiteNoise (compressed copies, cache headers), as in production.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tables2",
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "measures",
     "indicators",
     "budgets",
+    "evaluation",
     "dashboard",
     "reports",
     "rest_framework",
@@ -77,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "smrj_plan.context_processors.roles",
+                "smrj_plan.context_processors.years",
             ],
         },
     },
@@ -139,17 +143,20 @@ STATICFILES_FINDERS = [
     "dashboard.charts.PlotlyJsFinder",
     "api.static_files.SwaggerUiFinder",
 ]
-# Production serves hashed, compressed files from `collectstatic`; development and tests read the sources.
+# Production and `make run` serve hashed files with gzip/brotli copies from `collectstatic`, cached for ten years
+# (smrj_plan.static_storage); tests and a bare `runserver` read the sources through the finders.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "smrj_plan.static_storage.HashedCompressedStaticStorage"
         if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# Files served at the site's root: /favicon.ico, which browsers and tools ask for whatever the page links.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # Source maps are for a developer's browser tools only: served as they are, not compressed at collectstatic.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
     *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "swf", "flv"),

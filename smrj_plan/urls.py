@@ -28,6 +28,7 @@ urlpatterns = [
     path("plan/", include("dashboard.plan_urls")),
     path("indicators/", include("indicators.urls")),
     path("entry/", include("indicators.entry_urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("reports/", include("reports.urls")),
     path("budgets/", include("budgets.urls")),

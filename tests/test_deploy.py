@@ -105,7 +105,7 @@ def test_production_settings_harden_cookies_transport_and_sessions():
         "True",
         # Sessions in the shared database: any app server can serve any request.
         "django.contrib.sessions.backends.db",
-        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "smrj_plan.static_storage.HashedCompressedStaticStorage",
         "django.db.backends.postgresql",
     ]
 

@@ -275,7 +275,10 @@ def test_names_are_family_name_first_in_the_header_history_and_cover(
         actual=actual, user=manager, reason="内訳を確認してください", expected_version=actual.version
     )
     history = manager_client.get(reverse("entry:history_indicator", args=[ind("1-1").pk])).content.decode()
-    assert "<td>担当 太郎（tanto）</td>" in history and "<td>管理 花子（kanri）</td>" in history
+    assert (
+        'data-label="操作者">担当 太郎（tanto）</td>' in history
+        and 'data-label="操作者">管理 花子（kanri）</td>' in history
+    )
 
     response = auditor_client.get(
         reverse("reports:download"), {"year": "2024", "quarter": "1", "include_drafts": "yes"}

@@ -13,8 +13,14 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from budgets.models import BudgetColumn, BudgetExecution, BudgetRow, BudgetTable
+from evaluation import self_services
+from evaluation import services as progress_services
+from evaluation.items import evaluation_item_get
 from indicators import services
 from indicators.models import Indicator
+from measures.models import Measure
+from smrj_plan.roles import Role
+from tests.conftest import make_user
 
 ROLES = ("anon", "owner", "other", "auditor", "manager")
 LOGIN = "login"  # anonymous users are sent to the login page
@@ -56,6 +62,11 @@ EXPECTED = {
     "measures:chapter": R(200, 200, 200, 200),
     "indicators:list": R(200, 200, 200, 200),
     "indicators:detail": R(200, 200, 200, 200),
+    "indicators:targets": R(403, 403, 200, 200),
+    "indicators:mid_term": R(200, 200, 200, 200),
+    "indicators:target_edit": R(403, 403, 200, 403),
+    "measures:revisions": R(200, 200, 200, 200),
+    "measures:revision": R(200, 200, 200, 200),
     # actuals: entry by the owning 担当者 only
     "entry:index": R(200, 200, 200, 200),
     "entry:quarter": R(200, 200, 403, 403),  # the other department's page lists its own indicators
@@ -78,6 +89,28 @@ EXPECTED = {
     "dashboard:budget": R(200, 200, 200, 200),
     "reports:index": R(403, 403, 200, 200),
     "reports:download": R(403, 403, 200, 200, query="year=2024&include_drafts=no"),
+    # measures' 取組状況: entry by the measure's 部署, review by 管理者 (as the actuals)
+    "evaluation:index": R(200, 200, 200, 200),
+    "evaluation:quarter": R(200, 200, 403, 403),  # the other department's page lists its own measures
+    "evaluation:measure_entry": R(200, 404, 403, 403),
+    "evaluation:review": R(403, 403, 200, 200),
+    "evaluation:approve": R(403, 404, 302, 403, method="POST"),
+    "evaluation:return": R(403, 404, 302, 403, method="POST", data={"reason": "確認"}),
+    "evaluation:reopen": R(403, 404, 302, 403, method="POST", data={"reason": "再開"}),
+    "evaluation:measure_history": R(200, 404, 200, 200),
+    "evaluation:measure_list": R(200, 200, 200, 200),  # the plan is public; statuses of one's own 部署 only
+    "evaluation:measure_department": R(403, 403, 302, 403, method="POST", data={"reason": "担当替え"}),
+    # the self-evaluation brings every 部署's figures together: 管理者 and 監査担当 only
+    "evaluation:self_index": R(403, 403, 200, 200),
+    "evaluation:self_item": R(403, 403, 200, 200),
+    "evaluation:self_document": R(403, 403, 200, 200),
+    "evaluation:self_documents": R(403, 403, 200, 200),
+    "evaluation:self_approve": R(403, 403, 302, 403, method="POST"),
+    "evaluation:self_return": R(403, 403, 302, 403, method="POST", data={"reason": "確認"}),
+    "evaluation:self_reopen": R(403, 403, 302, 403, method="POST", data={"reason": "再開"}),
+    "evaluation:indicator_rating": R(
+        403, 403, 302, 403, method="POST", data={"grade": "B", "reason": "目標達成"}
+    ),
     # budgets
     "budgets:index": R(200, 200, 200, 200),
     "budgets:reconciliation": R(200, 200, 200, 200),
@@ -95,6 +128,29 @@ EXPECTED = {
 def objects(department, staff_user, fiscal_year):
     """The objects URL kwargs point at, all owned by the owning department."""
     ind = Indicator.objects.get(code="1-1")
+    measure = Measure.objects.get(order=1, plan__fiscal_year=fiscal_year)  # 経営支援部 by default
+    progress = progress_services.progress_save(
+        measure=measure,
+        fiscal_year=fiscal_year,
+        quarter=1,
+        user=staff_user,
+        data={"status": "on_schedule", "narrative": "相談会を開催した。"},
+        expected_version=0,
+    )
+    progress = progress_services.progress_submit(
+        entry=progress, user=staff_user, expected_version=progress.version
+    )
+    writer = make_user("kanri-writer", Role.MANAGER)
+    evaluation = self_services.self_evaluation_save(
+        fiscal_year=fiscal_year,
+        item=evaluation_item_get(plan=fiscal_year.plan, code="1-1"),
+        user=writer,
+        data={"assessment": "目標を上回った。", "grade": "A", "grade_reason": "達成率120%以上。"},
+        expected_version=0,
+    )
+    evaluation = self_services.self_evaluation_submit(
+        evaluation=evaluation, user=writer, expected_version=evaluation.version
+    )
     actual = services.actual_save(
         indicator=ind,
         fiscal_year=fiscal_year,
@@ -130,6 +186,9 @@ def objects(department, staff_user, fiscal_year):
     return {
         "indicator": ind,
         "actual": actual,
+        "measure": measure,
+        "progress": progress,
+        "evaluation": evaluation,
         "table": table,
         "column": column,
         "row": row,
@@ -143,6 +202,8 @@ def url_for(name, o):
     kwargs = {
         "measures:chapter": {"number": 1},
         "indicators:detail": {"pk": o["indicator"].pk},
+        "indicators:target_edit": {"pk": o["indicator"].pk},
+        "measures:revision": {"pk": o["indicator"].plan.revisions.order_by("date").first().pk},
         "entry:quarter": {"year": year, "quarter": quarter},
         "entry:indicator": {"year": year, "quarter": quarter, "indicator_pk": o["indicator"].pk},
         "entry:template": {"year": year, "quarter": quarter},
@@ -158,6 +219,23 @@ def url_for(name, o):
         "dashboard:pillar": {"year": year, "number": 1},
         "dashboard:indicator": {"pk": o["indicator"].pk},
         "dashboard:final_rating": {"pk": o["indicator"].pk},
+        "evaluation:quarter": {"year": year, "quarter": quarter},
+        "evaluation:measure_entry": {"year": year, "quarter": quarter, "measure_pk": o["measure"].pk},
+        "evaluation:review": {"year": year, "quarter": quarter},
+        "evaluation:approve": {"pk": o["progress"].pk},
+        "evaluation:return": {"pk": o["progress"].pk},
+        "evaluation:reopen": {"pk": o["progress"].pk},
+        "evaluation:measure_history": {"pk": o["measure"].pk},
+        "evaluation:measure_department": {"pk": o["measure"].pk},
+        "evaluation:measure_list": {"year": year},
+        "evaluation:self_index": {"year": year},
+        "evaluation:self_item": {"year": year, "code": "1-1"},
+        "evaluation:self_document": {"year": year, "code": "1-1"},
+        "evaluation:self_documents": {"year": year},
+        "evaluation:self_approve": {"pk": o["evaluation"].pk},
+        "evaluation:self_return": {"pk": o["evaluation"].pk},
+        "evaluation:self_reopen": {"pk": o["evaluation"].pk},
+        "evaluation:indicator_rating": {"pk": o["indicator"].pk},
     }
     if o["table"] is not None:
         kwargs.update(

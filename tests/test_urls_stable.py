@@ -12,8 +12,11 @@ import pytest
 from django.urls import Resolver404, resolve
 
 from budgets.models import BudgetColumn, BudgetExecution, BudgetRow
+from evaluation import services as progress_services
+from evaluation.models import SelfEvaluation
 from indicators import services
 from indicators.models import Indicator
+from measures.models import Measure
 
 # (path, URL name it must resolve to, method, statuses a 管理者 may get). {ind}, {actual}, {row}, {col} and
 # {execution} are filled with real objects.
@@ -67,6 +70,26 @@ BOOKMARKS = [
     ("/budgets/execution/line/{row}/{col}/", "budgets:execution_line", "GET", {200}),
     ("/budgets/execution/entry/{execution}/action/", "budgets:execution_action", "GET", {405}),
     ("/budgets/execution/entry/{execution}/history/", "budgets:execution_history", "GET", {200}),
+    # Measures' progress and the self-evaluation (added with evaluation/)
+    ("/evaluation/", "evaluation:index", "GET", {200}),
+    ("/evaluation/2024/1/", "evaluation:quarter", "GET", {403}),  # the 担当者 enters
+    ("/evaluation/2024/1/measure/{measure}/", "evaluation:measure_entry", "GET", {403}),
+    ("/evaluation/2024/1/review/", "evaluation:review", "GET", {200}),
+    ("/evaluation/progress/{progress}/approve/", "evaluation:approve", "GET", {405}),
+    ("/evaluation/progress/{progress}/return/", "evaluation:return", "GET", {405}),
+    ("/evaluation/progress/{progress}/reopen/", "evaluation:reopen", "GET", {405}),
+    ("/evaluation/measure/{measure}/history/", "evaluation:measure_history", "GET", {200}),
+    ("/evaluation/measure/{measure}/department/", "evaluation:measure_department", "GET", {405}),
+    ("/evaluation/2024/measures/", "evaluation:measure_list", "GET", {200}),
+    ("/evaluation/2024/self-evaluation/", "evaluation:self_index", "GET", {200}),
+    ("/evaluation/2024/self-evaluation/documents.zip", "evaluation:self_documents", "GET", {200}),
+    ("/evaluation/2024/self-evaluation/1-1/", "evaluation:self_item", "GET", {200}),
+    ("/evaluation/2024/self-evaluation/10/?q=4", "evaluation:self_item", "GET", {200}),
+    ("/evaluation/2024/self-evaluation/1-1/document.docx", "evaluation:self_document", "GET", {200}),
+    ("/evaluation/self-evaluation/{evaluation}/approve/", "evaluation:self_approve", "GET", {405}),
+    ("/evaluation/self-evaluation/{evaluation}/return/", "evaluation:self_return", "GET", {405}),
+    ("/evaluation/self-evaluation/{evaluation}/reopen/", "evaluation:self_reopen", "GET", {405}),
+    ("/evaluation/indicator/{ind}/rating/", "evaluation:indicator_rating", "GET", {405}),
 ]
 
 
@@ -86,7 +109,28 @@ def objects(department, staff_user, fiscal_year):
     execution = BudgetExecution.objects.create(
         row=row, column=column, quarter=1, amount=Decimal("5"), updated_by=staff_user
     )
-    return {"ind": ind.pk, "actual": actual.pk, "row": row.pk, "col": column.pk, "execution": execution.pk}
+    measure = Measure.objects.get(order=1)
+    progress = progress_services.progress_save(
+        measure=measure,
+        fiscal_year=fiscal_year,
+        quarter=1,
+        user=staff_user,
+        data={"status": "done", "narrative": "完了"},
+        expected_version=0,
+    )
+    evaluation = SelfEvaluation.objects.create(
+        fiscal_year=fiscal_year, chapter=measure.chapter, section=measure.section, assessment="本文"
+    )
+    return {
+        "ind": ind.pk,
+        "actual": actual.pk,
+        "row": row.pk,
+        "col": column.pk,
+        "execution": execution.pk,
+        "measure": measure.pk,
+        "progress": progress.pk,
+        "evaluation": evaluation.pk,
+    }
 
 
 def test_the_list_covers_every_url_name_of_the_project():

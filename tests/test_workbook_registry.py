@@ -66,6 +66,7 @@ def test_the_apps_contribute_their_sheets_in_order():
     specs = registry.sheets_discover()
     assert [(s.order, s.title) for s in specs] == [
         (100, "指標"),
+        (150, "施策"),
         (200, "一般勘定〜出資承継勘定"),
         (300, "予算執行"),
         (400, "端数差異"),
@@ -74,6 +75,7 @@ def test_the_apps_contribute_their_sheets_in_order():
     # Each sheet is written by the app whose selectors it reads.
     assert [s.write.__module__ for s in specs] == [
         "indicators.sheets",
+        "evaluation.sheets",
         "budgets.sheets",
         "budgets.sheets",
         "budgets.sheets",
@@ -91,14 +93,15 @@ def test_an_app_without_a_sheets_module_contributes_nothing():
 @pytest.mark.django_db
 def test_the_workbook_is_the_cover_then_the_registered_sheets(db):
     wb, counts = _export()
-    assert wb.sheetnames == ["表紙", "指標", *ACCOUNTS, "予算執行", "端数差異", "変更履歴"]
-    assert list(counts) == ["勘定", "予算執行", "端数差異", "変更履歴"]
+    assert wb.sheetnames == ["表紙", "指標", "施策", *ACCOUNTS, "予算執行", "端数差異", "変更履歴"]
+    assert list(counts) == ["施策", "勘定", "予算執行", "端数差異", "変更履歴"]
     assert counts["勘定"] == 6 and counts["端数差異"] == 103
     guide = [r[0].value for r in wb["表紙"].iter_rows() if r[0].value]
     start = guide.index("シート")
-    assert guide[start + 1 :][:6] == [
+    assert guide[start + 1 :][:7] == [
         "表紙",
         "指標",
+        "施策",
         "一般勘定〜出資承継勘定",
         "予算執行",
         "端数差異",

@@ -5,6 +5,8 @@
 (function () {
   "use strict";
 
+  var NARROW = 560; // px: below this a chart is laid out for a phone
+
   function drawAll() {
     if (typeof window.Plotly === "undefined") {
       return;
@@ -22,10 +24,19 @@
         target.textContent = "グラフのデータを読み込めませんでした。";
         return;
       }
-      window.Plotly.newPlot(target, figure.data, figure.layout, {
+      var layout = figure.layout || {};
+      if (target.clientWidth < NARROW) {
+        // A phone: tighter margins and a smaller type so the bars keep most of the width, and no dragging
+        // (zoom) on the chart, so that a swipe over it scrolls the page.
+        layout.margin = { l: 44, r: 8, t: 44, b: 56 };
+        layout.font = { size: 11 };
+        layout.dragmode = false;
+      }
+      window.Plotly.newPlot(target, figure.data, layout, {
         responsive: true,
-        displaylogo: false,
-        modeBarButtonsToRemove: ["sendDataToCloud"],
+        // No toolbar: its buttons (English labels, zoom and lasso) would sit inside the chart's role="img"
+        // (axe: nested-interactive) and get in the way on a phone; the figures are in the table below.
+        displayModeBar: false,
       }).then(function () {
         target.setAttribute("data-chart-drawn", "1");
       });

@@ -13,6 +13,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,9 +38,12 @@ def _require_chromium():
         pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def e2e_server():
-    """Base URL of a running server with the plan and the demo users (tanto, kanri, kansa, sysadmin)."""
+SETUP_COMMANDS = [["migrate", "--noinput", "-v0"], ["load_plan", "-v0"], ["create_demo_users"]]
+
+
+@contextmanager
+def running_server(commands: list[list[str]]):
+    """A server on a fresh SQLite database prepared by running `commands` (manage.py arguments) in order."""
     _require_chromium()
     tmp = Path(tempfile.mkdtemp(prefix="smrj-e2e-"))
     port = _free_port()
@@ -54,7 +58,7 @@ def e2e_server():
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     manage = [sys.executable, str(BASE_DIR / "manage.py")]
-    for command in (["migrate", "--noinput", "-v0"], ["load_plan", "-v0"], ["create_demo_users"]):
+    for command in commands:
         subprocess.run(manage + command, env=env, cwd=BASE_DIR, check=True, capture_output=True, timeout=300)
     log = open(tmp / "server.log", "wb")
     server = subprocess.Popen(
@@ -85,6 +89,13 @@ def e2e_server():
             server.kill()
         log.close()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def e2e_server():
+    """Base URL of a running server with the plan and the demo users (tanto, kanri, kansa, sysadmin)."""
+    with running_server(SETUP_COMMANDS) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

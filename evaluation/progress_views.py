@@ -1,0 +1,336 @@
+"""The measures' quarterly 取組状況: entry (担当者), review (管理者; read-only for 監査担当), history, the list
+of measures with their 担当部署 (changed by a 管理者).
+
+Views stay thin: access through selectors, writes through services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from evaluation import selectors, services
+from evaluation.forms import DepartmentForm, ProgressRowForm, ReasonForm, VersionForm
+from evaluation.history import measure_department_history_rows, progress_history_rows
+from indicators.selectors import fiscal_year_current, fiscal_year_get, quarter_lock_map
+from measures.models import Department, Measure
+from measures.periods import QUARTER_CHOICES, QUARTERS, quarter_long_label
+from smrj_plan import permissions
+from smrj_plan.as_of import period_from_request
+from smrj_plan.history import history_page
+from smrj_plan.numbers import parse_version
+from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState
+
+NOTHING_SAVED = "入力内容に誤りがあります。どの施策も保存していません。"
+# A history page shows this many saved records, newest first; the workbook's 変更履歴 has them all.
+PAGE_RECORDS = 500
+
+
+def _period(year: int, quarter: int):
+    return fiscal_year_get(year=year), quarter  # the <quarter:…> converter checked it
+
+
+def _locked(fiscal_year, quarter) -> bool:
+    lock = quarter_lock_map(fiscal_year=fiscal_year).get(quarter)
+    return bool(lock and lock.is_locked)
+
+
+@login_required
+def index(request):
+    """The year's four quarters with the number of 取組状況 in each state and the quarter's lock."""
+    fiscal_year = fiscal_year_current()
+    if fiscal_year is None:
+        return render(request, "evaluation/index.html", {"quarters": []})
+    if permissions.can_read_all(request.user):
+        measures = selectors.measure_visible_list(user=request.user, fiscal_year=fiscal_year)
+    else:
+        measures = selectors.measure_editable_list(user=request.user, fiscal_year=fiscal_year)
+    summary = selectors.progress_state_summary(measures=measures, fiscal_year=fiscal_year)
+    locks = quarter_lock_map(fiscal_year=fiscal_year)
+    quarters = [
+        {
+            "quarter": q,
+            "label": quarter_long_label(q),
+            "counts": [(s.label, summary[q][s.value]) for s in EntryState],
+            "locked": bool(locks.get(q) and locks[q].is_locked),
+        }
+        for q in QUARTERS
+    ]
+    return render(
+        request,
+        "evaluation/index.html",
+        {
+            "fiscal_year": fiscal_year,
+            "quarters": quarters,
+            "can_enter": permissions.can_enter(request.user),
+            "measure_count": measures.count(),
+        },
+    )
+
+
+def _rows_closed_since_opened(post, rows) -> list:
+    """Rows the page showed as open that someone submitted or approved since: refuse rather than drop."""
+    closed = []
+    for row in rows:
+        posted = post.get(f"m{row.measure.pk}-version")
+        if row.open or row.entry is None or posted is None:
+            continue
+        try:
+            version = parse_version(posted)
+        except ValidationError:
+            version = None
+        if version != row.entry.version:
+            closed.append(row)
+    return closed
+
+
+@login_required
+def quarter(request, year: int, quarter: int, measure_pk: int | None = None):
+    """The entry page: every measure of the 担当者's 部署 (or one) with its status, narrative and evidence.
+
+    One POST saves every open row or none; 提出 saves and submits them."""
+    fiscal_year, quarter = _period(year, quarter)
+    if measure_pk is not None:
+        measure = selectors.measure_get_for_user(user=request.user, pk=measure_pk)
+        if measure.plan.fiscal_year_id != fiscal_year.pk:
+            raise Http404("この年度の施策ではありません。")
+        if not selectors.measure_can_edit(user=request.user, measure=measure):
+            selectors.require_staff_entry(request.user)
+            raise PermissionDenied("この施策の取組状況は入力できません。")
+        measures = [measure]
+    else:
+        selectors.require_staff_entry(request.user)
+        measures = selectors.measure_editable_list(user=request.user, fiscal_year=fiscal_year)
+    locked = _locked(fiscal_year, quarter)
+    rows = selectors.progress_rows(measures=measures, fiscal_year=fiscal_year, quarter=quarter)
+    bound = request.method == "POST"
+    if bound and locked:
+        messages.error(request, "この四半期は締め済みのため変更できません。")
+        return redirect(request.path)
+    # Rows the POST says nothing about (not even their version) are not part of this save; every row it does
+    # carry must carry the version its page showed.
+    posted_prefixes = {key.split("-", 1)[0] for key in request.POST} if bound else set()
+    for row in rows:
+        row.open = not locked and (row.entry is None or row.entry.state in EDITABLE_STATES)
+        row.posted = f"m{row.measure.pk}" in posted_prefixes
+        row.form = (
+            ProgressRowForm(request.POST if row.posted else None, measure=row.measure, entry=row.entry)
+            if row.open
+            else None
+        )
+    if bound:
+        submit = request.POST.get("action") == "submit"
+        open_rows = [r for r in rows if r.open and r.posted]
+        closed = _rows_closed_since_opened(request.POST, rows)
+        if closed:
+            for row in closed:
+                messages.error(request, services.progress_conflict_message(row.entry))
+            messages.error(request, NOTHING_SAVED)
+        elif all(r.form.is_valid() for r in open_rows):
+            inputs = [
+                services.ProgressInput(
+                    measure=r.measure,
+                    data=r.form.data_for_service(),
+                    expected_version=r.form.expected_version(),
+                )
+                for r in open_rows
+            ]
+            try:
+                saved = services.progress_save_many(
+                    user=request.user, fiscal_year=fiscal_year, quarter=quarter, rows=inputs, submit=submit
+                )
+            except services.ProgressBatchError as batch:
+                by_pk = {r.measure.pk: r for r in open_rows}
+                for pk, errs in batch.errors.items():
+                    for name, msgs in errs.items():
+                        for msg in msgs:
+                            by_pk[pk].form.add_error(name if name in by_pk[pk].form.fields else None, msg)
+                messages.error(request, NOTHING_SAVED)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages) + " どの施策も保存していません。")
+            else:
+                verb = "提出しました" if submit else "下書き保存しました"
+                messages.success(request, f"{len(saved)}件の取組状況を{verb}。")
+                return redirect(request.path)
+        else:
+            messages.error(request, NOTHING_SAVED)
+    return render(
+        request,
+        "evaluation/quarter.html",
+        {
+            "fiscal_year": fiscal_year,
+            "quarter": quarter,
+            "quarter_label": quarter_long_label(quarter),
+            "rows": rows,
+            "locked": locked,
+            "any_open": any(r.open for r in rows),
+            "single": measure_pk is not None,
+        },
+    )
+
+
+@login_required
+def review(request, year: int, quarter: int):
+    """Every 取組状況 of a quarter, drafts included: 承認・差戻し・再開 for 管理者, read-only for 監査担当."""
+    fiscal_year, quarter = _period(year, quarter)
+    permissions.require_reader(request.user)
+    entries = list(selectors.progress_review_list(fiscal_year=fiscal_year, quarter=quarter))
+    for e in entries:
+        e.status_label = selectors.status_label(e.status) if e.status else "未選択"
+    lock = quarter_lock_map(fiscal_year=fiscal_year).get(quarter)
+    return render(
+        request,
+        "evaluation/review.html",
+        {
+            "fiscal_year": fiscal_year,
+            "quarter": quarter,
+            "quarter_label": quarter_long_label(quarter),
+            "entries": entries,
+            "lock": lock,
+            "locked": bool(lock and lock.is_locked),
+            "can_review": permissions.can_review(request.user),
+        },
+    )
+
+
+def _review_action(request, pk: int, action: str):
+    entry = selectors.progress_get_for_user(user=request.user, pk=pk)
+    permissions.require_review(request.user)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    label = f"施策{entry.measure.order}"
+    back = reverse("evaluation:review", args=[entry.fiscal_year.year, entry.quarter])
+    form = (VersionForm if action == "approve" else ReasonForm)(request.POST)
+    if "version" in form.errors:
+        messages.error(request, services.progress_version_message(measure=entry.measure, current=entry))
+        return redirect(back)
+    if not form.is_valid():
+        if form.has_error("reason", "max_length"):
+            messages.error(request, f"{label}: {' '.join(form.errors['reason'])}")
+        else:
+            messages.error(request, f"{label}: 理由を記入してください（差戻し・再開には理由が必要です）。")
+        return redirect(back)
+    version = form.cleaned_data["version"]
+    try:
+        if action == "approve":
+            services.progress_approve(entry=entry, user=request.user, expected_version=version)
+            messages.success(request, f"{label}の取組状況を承認しました。")
+        elif action == "return":
+            services.progress_return(
+                entry=entry, user=request.user, reason=form.cleaned_data["reason"], expected_version=version
+            )
+            messages.success(request, f"{label}の取組状況を差し戻しました。")
+        else:
+            services.progress_reopen(
+                entry=entry, user=request.user, reason=form.cleaned_data["reason"], expected_version=version
+            )
+            messages.success(request, f"{label}の取組状況の承認を取り消し、下書きに戻しました。")
+    except ConcurrentEditError as exc:
+        exc.current.measure = entry.measure
+        messages.error(request, services.progress_conflict_message(exc.current))
+    except ValidationError as exc:
+        messages.error(request, f"{label}: {' '.join(exc.messages)}")
+    return redirect(back)
+
+
+@login_required
+def approve(request, pk: int):
+    return _review_action(request, pk, "approve")
+
+
+@login_required
+def return_(request, pk: int):
+    return _review_action(request, pk, "return")
+
+
+@login_required
+def reopen(request, pk: int):
+    return _review_action(request, pk, "reopen")
+
+
+@login_required
+def measure_history(request, pk: int):
+    """Every change of one measure: its 取組状況 entries and its 担当部署."""
+    measure = selectors.measure_get_for_user(user=request.user, pk=pk)
+    scope = Measure.objects.filter(pk=measure.pk)
+    return render(
+        request,
+        "evaluation/history.html",
+        {
+            "measure": measure,
+            "page": history_page(progress_history_rows(measures=scope), limit=PAGE_RECORDS),
+            "departments": history_page(measure_department_history_rows(measures=scope), limit=PAGE_RECORDS),
+        },
+    )
+
+
+@login_required
+def measure_list(request, year: int):
+    """Every measure of the plan with its 担当部署 and latest approved status; a 管理者 changes the 部署 here.
+
+    The plan is public, but a 担当者 sees the status of their own 部署's measures only (as on the dashboard)."""
+    period = period_from_request(request, year=year)
+    fiscal_year, as_of_quarter = period.fiscal_year, period.as_of_quarter
+    department_code = request.GET.get("department", "")
+    measures = list(selectors.measure_plan_list(plan=fiscal_year.plan, department_code=department_code))
+    visible = set(
+        selectors.measure_visible_list(user=request.user, fiscal_year=fiscal_year).values_list(
+            "pk", flat=True
+        )
+    )
+    statuses = selectors.measure_latest_status_map(
+        fiscal_year=fiscal_year, as_of_quarter=as_of_quarter, measure_ids=visible
+    )
+    for m in measures:
+        m.can_see_status = m.pk in visible
+        m.latest = statuses.get(m.pk, selectors.LatestStatus(None))
+    counts = selectors.status_counts(statuses, [m.pk for m in measures if m.can_see_status])
+    return render(
+        request,
+        "evaluation/measure_list.html",
+        {
+            "fiscal_year": fiscal_year,
+            "measures": measures,
+            "counts": counts,
+            "departments": Department.objects.order_by("order", "code"),
+            "department_code": department_code,
+            "as_of_quarter": as_of_quarter,
+            "quarters": QUARTER_CHOICES,
+            "can_change_department": permissions.can_change_measure_department(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def measure_department(request, pk: int):
+    """A 管理者 gives a measure another 担当部署, with a reason (403 for anyone else)."""
+    if not permissions.can_change_measure_department(request.user):
+        raise PermissionDenied("施策の担当部署を変更できるのは管理者だけです。")
+    measure = selectors.measure_get_for_user(user=request.user, pk=pk)
+    form = DepartmentForm(request.POST)
+    back = (
+        reverse("evaluation:measure_list", args=[measure.plan.fiscal_year.year]) + f"#measure-{measure.order}"
+    )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, f"施策{measure.order}: {message}")
+        return redirect(back)
+    try:
+        services.measure_department_set(
+            measure=measure,
+            department=form.cleaned_data["department"],
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        messages.error(request, f"施策{measure.order}: {' '.join(exc.messages)}")
+    else:
+        messages.success(
+            request,
+            f"施策{measure.order}の担当部署を「{form.cleaned_data['department'].name}」に変更しました。",
+        )
+    return redirect(back)
