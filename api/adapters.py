@@ -26,6 +26,8 @@ from indicators.progress import (
 from measures import selectors as plan_selectors
 from measures.models import FiscalYear
 from smrj_plan import formatting, numbers, permissions
+from smrj_plan.as_of import PeriodNotFound, period_resolve
+from smrj_plan.period import Period
 
 PERCENT_KINDS = (Kind.RATIO, Kind.BENCHMARK, Kind.BASELINE)
 MILESTONE_LABELS = dict(Actual.MilestoneStatus.choices)
@@ -68,33 +70,41 @@ def execution_department_filter(user) -> int | None:
 
 
 def fiscal_year_list() -> list[FiscalYear]:
-    """Fiscal years that have a plan, latest first (the dashboard's year selector)."""
-    return list(
-        FiscalYear.objects.filter(plan__isnull=False)
-        .select_related("plan")
-        .prefetch_related("plan__revisions")
-        .order_by("-year")
-    )
+    """Fiscal years that have a plan, latest first, each with `last_approved_quarter` (the pages' year list)."""
+    return indicator_selectors.fiscal_year_list_with_last_approved()
+
+
+def plans_by_year(years: list[FiscalYear]) -> dict:
+    """The plan (with its 策定・変更 dates) of each of these years, by fiscal year id (two queries)."""
+    from measures.models import PlanDocument
+
+    plans = PlanDocument.objects.filter(fiscal_year__in=years).prefetch_related("revisions")
+    return {p.fiscal_year_id: p for p in plans}
+
+
+def period(*, year: int | None, quarter: int | None = None) -> Period:
+    """The year (None: the latest with a plan) and the as-of quarter (None: the pages' default, the year's last
+    approved quarter, else 第1四半期), resolved as every page and the workbook resolve them; Http404 for a year
+    without a plan."""
+    try:
+        return period_resolve(year=year, quarter=quarter)
+    except PeriodNotFound as exc:
+        from django.http import Http404
+
+        raise Http404(str(exc)) from None
 
 
 def fiscal_year_get(year: int) -> FiscalYear:
     """The fiscal year with a plan, or Http404."""
-    return indicator_selectors.fiscal_year_get(year=year)
-
-
-def fiscal_year_default() -> FiscalYear:
-    """The latest fiscal year with a plan (the pages' default), or Http404."""
-    fiscal_year = indicator_selectors.fiscal_year_current()
-    if fiscal_year is None:
-        from django.http import Http404
-
-        raise Http404("計画が読み込まれていません。")
-    return fiscal_year
+    return period(year=year).fiscal_year
 
 
 def default_as_of(fiscal_year: FiscalYear) -> int:
     """The pages' and the workbook's default as-of quarter: the year's last approved quarter, else 第1四半期."""
-    return indicator_selectors.actual_last_approved_quarter(fiscal_year=fiscal_year) or 1
+    last = getattr(fiscal_year, "last_approved_quarter", None)
+    if last is None:
+        last = indicator_selectors.actual_last_approved_quarter(fiscal_year=fiscal_year)
+    return last or 1
 
 
 def quarter_locks(fiscal_year: FiscalYear) -> set[int]:

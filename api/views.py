@@ -42,8 +42,7 @@ class ApiListView(GenericAPIView):
         return checked.validated_data
 
     def fiscal_year(self, query: dict):
-        year = query.get("year")
-        return adapters.fiscal_year_get(year) if year is not None else adapters.fiscal_year_default()
+        return adapters.period(year=query.get("year")).fiscal_year
 
     def rows(self, query: dict):
         raise NotImplementedError
@@ -84,9 +83,11 @@ class FiscalYearList(ApiListView):
 
     def rows(self, query):
         rows = []
-        for fy in adapters.fiscal_year_list():
+        years = adapters.fiscal_year_list()
+        plans = adapters.plans_by_year(years)
+        for fy in years:
             locks = adapters.quarter_locks(fy)
-            plan = fy.plan
+            plan = plans[fy.pk]
             rows.append(
                 {
                     "year": fy.year,
@@ -508,7 +509,7 @@ class BudgetTableDetail(GenericAPIView):
         checked = serializers.YearQuery(data=params)
         checked.is_valid(raise_exception=True)
         year = checked.validated_data.get("year")
-        fiscal_year = adapters.fiscal_year_get(year) if year is not None else adapters.fiscal_year_default()
+        fiscal_year = adapters.period(year=year).fiscal_year
         if kind not in BudgetTable.Kind.values:
             raise Http404("予算表の種類が見つかりません。")
         try:
