@@ -194,3 +194,78 @@ def status_counts(statuses: dict[int, LatestStatus], measure_ids) -> list[tuple[
         latest = statuses.get(pk)
         counts[latest.status if latest else NOT_REPORTED] += 1
     return [(s, status_label(s), n) for s, n in counts.items()]
+
+
+@dataclass
+class MeasureStatusLine:
+    """A measure on a pillar page or the plan page: its latest approved status (None: the user may not see it)."""
+
+    measure: Measure
+    latest: LatestStatus | None
+
+    @property
+    def status(self) -> str:
+        return self.latest.status if self.latest is not None else ""
+
+    @property
+    def label(self) -> str:
+        return self.latest.label if self.latest is not None else ""
+
+
+@dataclass
+class MeasureStatusGroup:
+    """Counts by status of one 評価項目's measures (the dashboard) and the measures themselves (a pillar page)."""
+
+    code: str
+    label: str
+    counts: list[tuple[str, str, int]]
+    lines: list[MeasureStatusLine]
+
+    @property
+    def total(self) -> int:
+        return sum(n for _status, _label, n in self.counts)
+
+
+def measure_status_groups(
+    *, user, fiscal_year: FiscalYear, as_of_quarter: int, section_id: int | None = None
+) -> list[MeasureStatusGroup]:
+    """The measures the user may see, grouped by 評価項目 (one pillar when `section_id`), each with its latest
+    approved status as of `as_of_quarter` and the counts by status (2 queries whatever the number of measures).
+
+    A 担当者 sees their own 部署's measures, as on the dashboard; 管理者 and 監査担当 every measure."""
+    from evaluation.items import evaluation_item_of
+
+    measures = measure_visible_list(user=user, fiscal_year=fiscal_year).order_by("order")
+    if section_id is not None:
+        measures = measures.filter(section_id=section_id)
+    measures = list(measures)
+    statuses = measure_latest_status_map(
+        fiscal_year=fiscal_year, as_of_quarter=as_of_quarter, measure_ids=[m.pk for m in measures]
+    )
+    groups: dict[str, MeasureStatusGroup] = {}
+    for m in measures:
+        item = evaluation_item_of(chapter=m.chapter, section=m.section)
+        group = groups.get(item.code)
+        if group is None:
+            group = groups[item.code] = MeasureStatusGroup(code=item.code, label=item.label, counts=[], lines=[])
+        group.lines.append(MeasureStatusLine(measure=m, latest=statuses.get(m.pk, LatestStatus(None))))
+    for group in groups.values():
+        group.counts = status_counts(statuses, [line.measure.pk for line in group.lines])
+    return list(groups.values())
+
+
+def measure_status_totals(groups: list[MeasureStatusGroup]) -> list[tuple[str, str, int]]:
+    """The counts of several groups added up, in the same order."""
+    totals: dict[str, list] = {}
+    for group in groups:
+        for status, label, n in group.counts:
+            totals.setdefault(status, [label, 0])[1] += n
+    return [(status, label, n) for status, (label, n) in totals.items()]
+
+
+def measure_plan_status_map(*, user, fiscal_year: FiscalYear, as_of_quarter: int) -> dict[int, LatestStatus]:
+    """{measure id: LatestStatus} for the measures the user may see (the plan page marks them; others unmarked)."""
+    visible = measure_visible_list(user=user, fiscal_year=fiscal_year).values_list("pk", flat=True)
+    visible = list(visible)
+    statuses = measure_latest_status_map(fiscal_year=fiscal_year, as_of_quarter=as_of_quarter, measure_ids=visible)
+    return {pk: statuses.get(pk, LatestStatus(None)) for pk in visible}

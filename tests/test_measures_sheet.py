@@ -119,3 +119,56 @@ def test_the_sheet_reads_the_same_number_of_rows_whatever_the_entries(fiscal_yea
             Measure.objects.get(order=order), fiscal_year, staff_user, 1, "done", "完了", approve_by=manager
         )
     assert queries() == before == 2
+
+
+def test_the_history_sheet_holds_progress_department_and_self_evaluation_changes(
+    fiscal_year, plan, staff_user, manager, tmp_path
+):
+    from evaluation import self_services
+    from evaluation.items import evaluation_item_get
+    from measures.models import Department
+    from smrj_plan.roles import Role
+    from tests.conftest import make_user
+
+    measure = Measure.objects.get(order=3)
+    entry = _entry(measure, fiscal_year, staff_user, 1, "delayed", "人員不足")
+    services.progress_return(
+        entry=entry, user=manager, reason="遅れの理由を具体的に", expected_version=entry.version
+    )
+    services.measure_department_set(
+        measure=Measure.objects.get(order=5),
+        department=Department.objects.get(code="jinji"),
+        user=manager,
+        reason="所管替え",
+    )
+    writer = make_user("kanri-w", Role.MANAGER)
+    self_services.self_evaluation_save(
+        fiscal_year=fiscal_year,
+        item=evaluation_item_get(plan=plan, code="2"),
+        user=writer,
+        data={"assessment": "本文", "grade": "B", "grade_reason": "理由"},
+        expected_version=0,
+    )
+    ctx = export_context_build(year=2024, quarter=1, include_drafts=False, exported_by="試験")
+    workbook_write(ctx=ctx, output=str(tmp_path / "wb.xlsx"))
+    ws = load_workbook(tmp_path / "wb.xlsx")["変更履歴"]
+    header = [c.value for c in ws[3]]
+    rows = [dict(zip(header, (c.value for c in row), strict=False)) for row in ws.iter_rows(min_row=4)]
+    by_kind = {}
+    for row in rows:
+        by_kind.setdefault(row["区分"], []).append(row)
+    progress = by_kind["取組状況"]
+    assert {(r["項目"], r["変更前"], r["変更後"]) for r in progress} >= {
+        ("状況", None, "遅れ"),
+        ("状態", "提出済み", "差戻し"),
+        ("差戻し・再開の理由", None, "遅れの理由を具体的に"),
+    }
+    assert all(r["対象"].startswith("施策3 ") and r["四半期"] == "第1四半期" for r in progress)
+    # Only the 管理者's change of 部署, not the 199 defaults load_plan wrote.
+    departments = by_kind["担当部署"]
+    assert [(r["対象"][:3], r["変更前"], r["変更後"], r["理由"]) for r in departments] == [
+        ("施策5", "販路支援部", "人事部", "所管替え")
+    ]
+    assessments = {(r["項目"], r["変更後"]) for r in by_kind["自己評価"]}
+    assert {("自己評価", "本文"), ("評定", "B"), ("状態", "下書き")} <= assessments
+    assert by_kind["自己評価"][0]["対象"].startswith("II 業務運営の効率化")

@@ -144,7 +144,8 @@ def test_final_rating_refuses_a_4mb_reason(manager_client):
         )
         assert response.redirect_chain[0][1] == 302
         shown = [str(m) for m in response.context["messages"]]
-        assert shown == [f"評定の理由は2,000文字以内で入力してください{TOO_LONG}"]
+        # The rating is set on the self-evaluation page now, where each message names its indicator.
+        assert shown == [f"{code}: 評定の理由は2,000文字以内で入力してください{TOO_LONG}"]
     assert not FinalRating.objects.exists() and FinalRating.history.count() == 0
     page = manager_client.get(reverse("dashboard:indicator", args=[ind("1-1").pk])).content.decode()
     assert 'name="reason"' in page and 'maxlength="2000"' in page
