@@ -247,7 +247,9 @@ def measure_status_groups(
         item = evaluation_item_of(chapter=m.chapter, section=m.section)
         group = groups.get(item.code)
         if group is None:
-            group = groups[item.code] = MeasureStatusGroup(code=item.code, label=item.label, counts=[], lines=[])
+            group = groups[item.code] = MeasureStatusGroup(
+                code=item.code, label=item.label, counts=[], lines=[]
+            )
         group.lines.append(MeasureStatusLine(measure=m, latest=statuses.get(m.pk, LatestStatus(None))))
     for group in groups.values():
         group.counts = status_counts(statuses, [line.measure.pk for line in group.lines])
@@ -267,5 +269,7 @@ def measure_plan_status_map(*, user, fiscal_year: FiscalYear, as_of_quarter: int
     """{measure id: LatestStatus} for the measures the user may see (the plan page marks them; others unmarked)."""
     visible = measure_visible_list(user=user, fiscal_year=fiscal_year).values_list("pk", flat=True)
     visible = list(visible)
-    statuses = measure_latest_status_map(fiscal_year=fiscal_year, as_of_quarter=as_of_quarter, measure_ids=visible)
+    statuses = measure_latest_status_map(
+        fiscal_year=fiscal_year, as_of_quarter=as_of_quarter, measure_ids=visible
+    )
     return {pk: statuses.get(pk, LatestStatus(None)) for pk in visible}
