@@ -5,7 +5,7 @@ them exactly as it loads the fixture. What the text gives (name, kind, target, u
 notes) comes from indicators/target_text.py. What it cannot give comes, in this order, from:
 
 1. the same indicator already in the database: the plan being revised, or the previous year's plan when a new
-   year is loaded. Indicators keep their code across years (DOMAIN.md「The cycle of a year」), so an item is
+   year is loaded. Indicators keep their code across years (docs/domain.md「1年の流れ」), so an item is
    matched to one of them by its name (exactly, or closely enough for a reworded target) within its section;
    it takes that code, department and linked measures;
 2. fixtures/indicator_curation.json, keyed by code: departments, the measures each indicator tracks (by a

@@ -1,6 +1,6 @@
 """Reads what a ○指標 or 参考指標 item of a 年度計画 asks for: its name, kind, target, unit and comparison.
 
-The rules are patterns of the published wording (DOMAIN.md「Indicators and what a target means」), not lines of
+The rules are patterns of the published wording (docs/domain.md「指標と目標の種類」), not lines of
 one year's file:
 
 - 「<名前>：1,000社以上」 or 「<名前>を14本以上」: a count with its unit; 「70%以上」 a ratio; 「以下」 a
@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-# Units the plans use for counts (DOMAIN.md) and a few more of the same family.
+# Units the plans use for counts (docs/domain.md「指標と目標の種類」) and a few more of the same family.
 KNOWN_UNITS = {"社", "件", "本", "人", "機関", "者", "人日", "回", "団体", "事業者", "拠点", "校", "%"}
 
 _NUM = r"[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?"

@@ -1,8 +1,8 @@
 """Reads across the years of the 中期目標期間: one indicator's figures year by year, and the count indicators
 summed over the period.
 
-An indicator is the same indicator in every year's plan when it has the same code (DOMAIN.md「The cycle of a
-year」; `start_year` and `load_plan --text` keep the codes). Each year's figure is that year's approved actuals
+An indicator is the same indicator in every year's plan when it has the same code (docs/domain.md
+「1年の流れ」; `start_year` and `load_plan --text` keep the codes). Each year's figure is that year's approved actuals
 against that year's target, computed by `indicators.progress` like every other 達成率. A query per table, not per
 year or indicator."""
 

@@ -13,7 +13,7 @@ QUARTER_LABELS = {1: "第1四半期", 2: "第2四半期", 3: "第3四半期", 4:
 QUARTER_MONTHS = {1: "4–6月", 2: "7–9月", 3: "10–12月", 4: "1–3月"}
 QUARTER_CHOICES = [(q, f"{QUARTER_LABELS[q]}（{QUARTER_MONTHS[q]}）") for q in QUARTERS]
 REIWA_OFFSET = 2018  # 令和N年 = 西暦(2018+N)年
-# The 中期目標期間 the annual plans belong to (DOMAIN.md「The cycle of a year」).
+# The 中期目標期間 the annual plans belong to (docs/domain.md「1年の流れ」).
 MID_TERM_LABEL = "第5期中期目標期間"
 MID_TERM_YEARS = (2024, 2025, 2026, 2027, 2028)
 

@@ -16,7 +16,7 @@ from evaluation import services as progress_services
 from evaluation.models import SelfEvaluation
 from indicators import services
 from indicators.models import Indicator
-from measures.models import Measure
+from measures.models import Measure, PlanRevision
 
 # (path, URL name it must resolve to, method, statuses a 管理者 may get). {ind}, {actual}, {row}, {col} and
 # {execution} are filled with real objects.
@@ -31,6 +31,12 @@ BOOKMARKS = [
     ("/indicators/", "indicators:list", "GET", {200}),
     ("/indicators/?kind=ratio", "indicators:list", "GET", {200}),
     ("/indicators/{ind}/", "indicators:detail", "GET", {200}),
+    # Every year of the mid-term period (added with the year pages)
+    ("/indicators/targets/", "indicators:targets", "GET", {200}),
+    ("/indicators/mid-term/", "indicators:mid_term", "GET", {200}),
+    ("/indicators/{ind}/target/", "indicators:target_edit", "GET", {200}),
+    ("/plan/revisions/", "measures:revisions", "GET", {200}),
+    ("/plan/revisions/{revision}/", "measures:revision", "GET", {200}),
     ("/entry/", "entry:index", "GET", {200}),
     ("/entry/2024/1/", "entry:quarter", "GET", {403}),  # a manager reviews, the 担当者 enters
     ("/entry/2024/4/", "entry:quarter", "GET", {403}),
@@ -130,6 +136,7 @@ def objects(department, staff_user, fiscal_year):
         "measure": measure.pk,
         "progress": progress.pk,
         "evaluation": evaluation.pk,
+        "revision": PlanRevision.objects.get(plan__fiscal_year=fiscal_year, kind=PlanRevision.Kind.ADOPTED).pk,
     }
 
 
