@@ -105,17 +105,19 @@ def overview_page(ctx: Context):
     return lambda: ctx.client.get("/dashboard/")
 
 
-@measurement("overview_cold", "参考: 同じページ、データ変更直後（覚えた結果なし）")
+@measurement("overview_cold", "参考: 同じページ、データ変更直後（キャッシュなし）")
 def overview_page_cold(ctx: Context):
-    """The overview right after a write: the memo (keyed by the data read) has nothing for the new data, so the
-    rows are computed and rendered again. Forgetting the memo before each run costs the same as a change."""
-    from dashboard.selectors import progress_memo_clear
+    """The overview right after a write: a real change of an actual (the database's trigger gives a new data
+    version), so the rows are read, computed and rendered again."""
+    from indicators.models import Actual
 
-    def cold():
-        progress_memo_clear()
+    actual = Actual.objects.filter(indicator_id=ctx.indicator_pk).order_by("quarter").first()
+
+    def after_a_write():
+        Actual.objects.filter(pk=actual.pk).update(note=f"bench {time.perf_counter_ns()}")
         return ctx.client.get("/dashboard/")
 
-    return cold
+    return after_a_write
 
 
 @measurement("indicator", "指標の進捗ページ /dashboard/indicator/<pk>/")

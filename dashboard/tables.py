@@ -100,19 +100,14 @@ class IndicatorProgressTable(BaseTable):
             columns.append(
                 (f'<td class="{_esc(css)}">' if css else "<td>", getattr(self, f"render_{column.name}"))
             )
-        # A row's HTML depends on the row, the columns shown and the as-of quarter of the links: rows memoised by
-        # the selectors keep theirs (IndicatorProgressRow.html), so an unchanged page is not formatted again.
-        layout = (self.as_of_quarter, self._indicator_url, tuple(column.name for column in self.columns))
-        rows = []
-        for record in self.data.data:
-            html = record.html.get(layout)
-            if html is None:
-                cells = "".join(f"{opening}{render(record=record)}</td>" for opening, render in columns)
-                html = record.html[layout] = mark_safe(
-                    f'<tr data-code="{_esc(record.indicator.code)}">{cells}</tr>'
-                )
-            rows.append(html)
-        return rows
+        return [
+            mark_safe(
+                f'<tr data-code="{_esc(record.indicator.code)}">'
+                + "".join(f"{opening}{render(record=record)}</td>" for opening, render in columns)
+                + "</tr>"
+            )
+            for record in self.data.data
+        ]
 
     def render_code(self, record, **_):
         ind = record.indicator

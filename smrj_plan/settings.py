@@ -236,6 +236,13 @@ API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "api_throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api-throttle"},
+    # Computed progress rows and the pages rendered from them, keyed by the data version
+    # (smrj_plan/data_version.py): per process, and still exact with several application servers.
+    "progress": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "progress",
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "中小機構 年度計画トラッカー API",
