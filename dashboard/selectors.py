@@ -11,7 +11,6 @@ shown stale, with one or many application servers (`indicator_progress_list`).
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -59,11 +58,6 @@ def dashboard_fiscal_years() -> list[FiscalYear]:
     return list(FiscalYear.objects.filter(plan__isnull=False).order_by("-year"))
 
 
-def _last_approved_quarter(figures: dict[int, list[QuarterFigure]]) -> int | None:
-    quarters = [f.quarter for figs in figures.values() for f in figs if f.is_approved]
-    return max(quarters) if quarters else None
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Overview rows
 # ---------------------------------------------------------------------------------------------------------------
@@ -78,6 +72,9 @@ class IndicatorProgressRow:
     with_unapproved: IndicatorProgress  # every entered figure (下書き・提出済み included)
     unapproved_count: int
     final_rating: FinalRating | None
+    # The row's <tr> as the overview tables rendered it, per table layout (IndicatorProgressTable.body_rows);
+    # cached rows keep it, so an unchanged row is not formatted again.
+    html: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def pillar(self) -> Section:
@@ -147,7 +144,7 @@ class DashboardOverview:
     department_choices: list[Department] = field(default_factory=list)
     # What pages render from this overview alone is cached under the rows' own key (None: not cached) and the
     # filters; the page adds its request parameters.
-    cache_prefix: str | None = None
+    cache_prefix: tuple | None = None
     filter_key: tuple = ()
 
     def fragment(self, key, render) -> str:
@@ -270,9 +267,9 @@ PROGRESS_CACHE = "progress"
 PROGRESS_CACHE_SECONDS = 3600
 
 
-def _cache_key(*parts) -> str:
-    """A cache key for these parts (any repr-able values), short enough for every cache backend."""
-    return "progress:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+def _cache_key(*parts) -> tuple:
+    """A cache key for these parts (hashable values, compared by equality: smrj_plan.cache.ObjectCache)."""
+    return ("progress", *parts)
 
 
 def _reader_scope(user) -> tuple:
@@ -306,7 +303,7 @@ def _indicator_progress(
     as_of_quarter: int | None = None,
     department_id: int | None = None,
     section_id: int | None = None,
-) -> tuple[list[IndicatorProgressRow], int, bool, str | None]:
+) -> tuple[list[IndicatorProgressRow], int, bool, tuple | None]:
     """Progress rows of every indicator the user may read, as of a quarter.
 
     `as_of_quarter` None means the last quarter with approved data (第1四半期 before any approval).
@@ -326,7 +323,7 @@ def _indicator_progress(
         hit = caches[PROGRESS_CACHE].get(key)
         if hit is not None:
             rows, as_of, has_approved = hit
-            return rows, as_of, has_approved, key
+            return list(rows), as_of, has_approved, key  # a caller may sort its list, not the cached one
     rows, as_of, has_approved = _indicator_progress_compute(
         user=user,
         fiscal_year=fiscal_year,
@@ -336,7 +333,7 @@ def _indicator_progress(
     )
     if key is not None:
         caches[PROGRESS_CACHE].set(key, (rows, as_of, has_approved), PROGRESS_CACHE_SECONDS)
-    return rows, as_of, has_approved, key
+    return list(rows), as_of, has_approved, key
 
 
 def _indicator_progress_compute(
@@ -377,44 +374,74 @@ def _indicator_progress_compute(
             )
         }
     n_fields = len(INDICATOR_ROW_FIELDS)
-    departments: dict[int, Department] = {}
-    indicators = []
-    for values in ind_values:
-        ind = IndicatorRowInfo(*values[:n_fields])
-        ind.section = sections[ind.section_id]
-        ind.department = departments.get(ind.department_id)
-        if ind.department is None:
-            ind.department = departments[ind.department_id] = Department(
-                id=ind.department_id, **dict(zip(DEPARTMENT_FIELDS, values[n_fields:], strict=True))
-            )
-        indicators.append(ind)
-    figures = _figures_from_rows(fig_values)
-    last_approved = _last_approved_quarter(figures)
+    figures_raw: dict[int, list[tuple]] = defaultdict(list)
+    for values in fig_values:
+        figures_raw[values[0]].append(values)
+    last_approved = max((v[1] for v in fig_values if v[2] == EntryState.APPROVED), default=None)
     as_of = as_of_quarter or last_approved or 1
-    ratings = {
-        values[1]: FinalRating(**dict(zip(RATING_FIELDS, values, strict=True))) for values in rating_values
-    }
+    ratings_raw = {values[1]: values for values in rating_values}
+    section_keys = {pk: (_columns(s), _columns(s.chapter)) for pk, s in sections.items()}
+    cache = caches[PROGRESS_CACHE]
+    departments: dict[int, Department] = {}
     rows = []
-    for ind in indicators:
-        spec = spec_from_indicator(ind)
-        figs = figures.get(ind.pk, [])
-        progress = progress_compute(spec=spec, figures=figs, as_of_quarter=as_of)
-        unapproved = sum(1 for f in figs if f.quarter <= as_of and not f.is_approved)
-        rows.append(
-            IndicatorProgressRow(
-                indicator=ind,
-                progress=progress,
-                # Most rows have nothing unapproved: the same figures give the same progress.
-                with_unapproved=progress_compute(
-                    spec=spec, figures=figs, as_of_quarter=as_of, include_unapproved=True
-                )
-                if unapproved
-                else progress,
-                unapproved_count=unapproved,
-                final_rating=ratings.get(ind.pk),
-            )
+    for values in ind_values:
+        ind_id = values[0]
+        # A row is the same row while everything it is computed from is the same: its indicator (with the
+        # department's columns), section, figures of the year, final rating and the as-of quarter. Unchanged
+        # rows come from the cache even right after a change elsewhere; the key holds the data itself.
+        row_key = (
+            "row",
+            as_of,
+            values,
+            section_keys[values[section_pos]],
+            tuple(figures_raw.get(ind_id, ())),
+            ratings_raw.get(ind_id),
         )
+        row = cache.get(row_key)
+        if row is None:
+            row = _progress_row(
+                values=values,
+                n_fields=n_fields,
+                section=sections[values[section_pos]],
+                departments=departments,
+                figures=_figures_from_rows(figures_raw.get(ind_id, ())).get(ind_id, []),
+                rating=ratings_raw.get(ind_id),
+                as_of=as_of,
+            )
+            cache.set(row_key, row, PROGRESS_CACHE_SECONDS)
+        rows.append(row)
     return rows, as_of, last_approved is not None
+
+
+def _columns(instance) -> tuple:
+    """Every stored column of a model instance: what a cache key needs to notice any change of it."""
+    return tuple(getattr(instance, f.attname) for f in instance._meta.concrete_fields)
+
+
+def _progress_row(*, values, n_fields, section, departments, figures, rating, as_of) -> IndicatorProgressRow:
+    """One indicator's progress row from its values (INDICATOR_ROW_FIELDS and the department's columns)."""
+    ind = IndicatorRowInfo(*values[:n_fields])
+    ind.section = section
+    ind.department = departments.get(ind.department_id)
+    if ind.department is None:
+        ind.department = departments[ind.department_id] = Department(
+            id=ind.department_id, **dict(zip(DEPARTMENT_FIELDS, values[n_fields:], strict=True))
+        )
+    spec = spec_from_indicator(ind)
+    progress = progress_compute(spec=spec, figures=figures, as_of_quarter=as_of)
+    unapproved = sum(1 for f in figures if f.quarter <= as_of and not f.is_approved)
+    return IndicatorProgressRow(
+        indicator=ind,
+        progress=progress,
+        # Most rows have nothing unapproved: the same figures give the same progress.
+        with_unapproved=progress_compute(
+            spec=spec, figures=figures, as_of_quarter=as_of, include_unapproved=True
+        )
+        if unapproved
+        else progress,
+        unapproved_count=unapproved,
+        final_rating=None if rating is None else FinalRating(**dict(zip(RATING_FIELDS, rating, strict=True))),
+    )
 
 
 def pillar_summaries(*, rows: list[IndicatorProgressRow]) -> list[PillarSummary]:

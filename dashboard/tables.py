@@ -100,14 +100,20 @@ class IndicatorProgressTable(BaseTable):
             columns.append(
                 (f'<td class="{_esc(css)}">' if css else "<td>", getattr(self, f"render_{column.name}"))
             )
-        return [
-            mark_safe(
-                f'<tr data-code="{_esc(record.indicator.code)}">'
-                + "".join(f"{opening}{render(record=record)}</td>" for opening, render in columns)
-                + "</tr>"
-            )
-            for record in self.data.data
-        ]
+        # A row's HTML depends on the row, the columns shown and the as-of quarter of the links: rows the selectors
+        # cache keep theirs (IndicatorProgressRow.html), so an unchanged row is not formatted again, even on the
+        # first request after a change elsewhere.
+        layout = (self.as_of_quarter, self._indicator_url, tuple(column.name for column in self.columns))
+        rows = []
+        for record in self.data.data:
+            html = record.html.get(layout)
+            if html is None:
+                cells = "".join(f"{opening}{render(record=record)}</td>" for opening, render in columns)
+                html = record.html[layout] = mark_safe(
+                    f'<tr data-code="{_esc(record.indicator.code)}">{cells}</tr>'
+                )
+            rows.append(html)
+        return rows
 
     def render_code(self, record, **_):
         ind = record.indicator
