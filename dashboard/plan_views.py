@@ -1,10 +1,13 @@
 """The plan pages: the published plan read as a tree, with each section's indicators."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
 from indicators.selectors import plan_indicator_list
 from measures import selectors
+from smrj_plan import data_version
 
 
 @login_required
@@ -13,21 +16,41 @@ def plan_overview(request):
 
     The plan is the published document: every signed-in role may read all of it."""
     plan = selectors.plan_shown(request)
-    outline = selectors.plan_outline(plan=plan, indicators=plan_indicator_list(plan=plan))
-    return render(request, "measures/overview.html", {"plan": plan, "outline": outline})
+    # Read only when the cached page (keyed by the data version) has to be rendered again.
+    outline = SimpleLazyObject(
+        lambda: selectors.plan_outline(plan=plan, indicators=plan_indicator_list(plan=plan))
+    )
+    return render(
+        request,
+        "measures/overview.html",
+        {"plan": plan, "outline": outline, "fragment_key": data_version.fragment_key(plan.pk)},
+    )
 
 
 @login_required
 def chapter_detail(request, number: int):
     """One chapter of the plan on its own page (404 for a chapter the plan does not have)."""
     plan = selectors.plan_shown(request)
-    outline = selectors.plan_outline(
-        plan=plan, indicators=plan_indicator_list(plan=plan), chapter_number=number
+    chapters = list(plan.chapters.all())
+    chapter = next((c for c in chapters if c.number == number), None)
+    if chapter is None:
+        raise Http404("章が見つかりません。")
+    # Read only when the cached page (keyed by the data version) has to be rendered again.
+    node = SimpleLazyObject(
+        lambda: selectors.plan_outline(
+            plan=plan, indicators=plan_indicator_list(plan=plan), chapter_number=number
+        ).chapters[0]
     )
     return render(
         request,
         "measures/chapter.html",
-        {"plan": plan, "outline": outline, "node": outline.chapters[0], "chapters": plan.chapters.all()},
+        {
+            "plan": plan,
+            "current_chapter": chapter,
+            "node": node,
+            "chapters": chapters,
+            "fragment_key": data_version.fragment_key(plan.pk, number),
+        },
     )
 
 

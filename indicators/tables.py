@@ -1,6 +1,8 @@
 import django_tables2 as tables
 from django.db.models import F
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from indicators.models import Indicator
 from smrj_plan import formatting
@@ -53,3 +55,29 @@ class IndicatorTable(BaseTable):
         if record.is_effort_target:
             return format_html('{}<br><span class="muted">努力目標</span>', label)
         return label
+
+    @property
+    def body_html(self) -> SafeString:
+        """The body rows built in Python from the same render_* methods (django-tables2's cell machinery costs
+        about 0.2 ms a cell: 0.4 s for a plan of 250 indicators); the header and sorting stay django-tables2's."""
+        placeholder = 987654321
+        url = reverse("indicators:detail", args=[placeholder])
+        cell = {
+            "code": lambda r: format_html(
+                '<a href="{}">{}</a>', url.replace(str(placeholder), str(r.pk)), r.code
+            ),
+            "section": self.render_section,
+            "name": self.render_name,
+            "target_text": self.render_target_text,
+            "unit": lambda r: r.unit or "—",
+            "kind": lambda r: r.get_kind_display(),
+            "category": lambda r: r.get_category_display(),
+            "department": lambda r: r.department.name if r.department_id else "—",
+        }
+        shown = [(column.name, cell[column.name]) for column in self.columns]
+        rows = []
+        for record in self.data.data:
+            cells = "".join(f"<td>{conditional_escape(render(record))}</td>" for _name, render in shown)
+            css = ' class="sub-target"' if record.parent_id else ""
+            rows.append(f"<tr{css}>{cells}</tr>")
+        return mark_safe("\n".join(rows))

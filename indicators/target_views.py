@@ -6,11 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from indicators import selectors, target_selectors, target_services
 from indicators.forms import TargetForm
 from measures import selectors as plan_selectors
-from smrj_plan import permissions
+from smrj_plan import data_version, permissions
 
 
 @login_required
@@ -18,15 +19,18 @@ def target_list(request):
     """The year's indicators and their targets; 要確認 first (a loader could not read them, or a new year)."""
     permissions.require_reader(request.user)
     plan = plan_selectors.plan_shown(request)
-    indicators = list(target_selectors.target_review_list(plan=plan))
+    # Read only when the cached table (keyed by the data version) has to be rendered again.
+    indicators = SimpleLazyObject(lambda: list(target_selectors.target_review_list(plan=plan)))
+    can_edit = permissions.can_set_target(request.user)
     return render(
         request,
         "indicators/targets.html",
         {
             "plan": plan,
             "indicators": indicators,
-            "review_count": sum(1 for i in indicators if i.needs_review),
-            "can_edit": permissions.can_set_target(request.user),
+            "review_count": SimpleLazyObject(lambda: sum(1 for i in indicators if i.needs_review)),
+            "can_edit": can_edit,
+            "fragment_key": data_version.fragment_key(plan.pk, can_edit),
         },
     )
 

@@ -8,7 +8,7 @@ from indicators.filters import IndicatorFilter
 from indicators.tables import IndicatorTable
 from measures import selectors as plan_selectors
 from measures.periods import mid_term_label
-from smrj_plan import formatting, permissions
+from smrj_plan import data_version, formatting, permissions
 
 
 @login_required
@@ -18,7 +18,17 @@ def indicator_list(request):
     filterset = IndicatorFilter(request.GET or None, queryset=selectors.plan_indicator_list(plan=plan))
     table = IndicatorTable(filterset.qs)
     RequestConfig(request, paginate=False).configure(table)
-    return render(request, "indicators/list.html", {"plan": plan, "filter": filterset, "table": table})
+    return render(
+        request,
+        "indicators/list.html",
+        {
+            "plan": plan,
+            "filter": filterset,
+            "table": table,
+            # The table is rendered again only when the data or the query (filters, sorting) differ.
+            "fragment_key": data_version.fragment_key(plan.pk, request.GET.urlencode()),
+        },
+    )
 
 
 @login_required

@@ -103,3 +103,13 @@ def current(using: str = DEFAULT_DB_ALIAS) -> tuple[str, int, int, int] | None:
     if epoch is None:
         return None
     return (epoch, count, low or 0, high or 0)
+
+
+def fragment_key(*parts) -> tuple:
+    """What a cached template fragment varies on (`{% cache … using="progress" %}`): the data version and the
+    page's own parts (plan, query string, role…). Without a version the key is new on every call, so nothing
+    cached is ever shown."""
+    version = current()
+    if version is None:
+        return ("uncached", secrets.token_hex(16))
+    return (version, *parts)

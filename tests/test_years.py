@@ -188,5 +188,5 @@ def test_the_mid_term_page_costs_the_same_queries_with_one_year_or_two(
     with django_assert_num_queries(len(one_year.captured_queries)):
         html = manager_client.get(reverse("indicators:mid_term")).content.decode()
     assert "25,000社" in html
-    # session, user, groups, plan years, indicators, actuals, the visible codes
-    assert len(one_year.captured_queries) == 7
+    # session, user, groups, the data version, plan years, indicators, actuals, the visible codes
+    assert len(one_year.captured_queries) == 8
