@@ -17,7 +17,7 @@ from budgets.models import Account, BudgetTable
 from measures import selectors as plan_selectors
 from measures.models import FiscalYear
 from measures.periods import QUARTERS, quarter_label, quarter_long_label
-from smrj_plan import permissions
+from smrj_plan import data_version, permissions
 from smrj_plan.history import history_page
 from smrj_plan.models import QuarterLock
 from smrj_plan.numbers import parse_int, parse_version
@@ -59,7 +59,12 @@ def index(request):
     fiscal_year = _shown_year(request)
     tables = selectors.budget_table_list(fiscal_year=fiscal_year.year)
     accounts = list(Account.objects.filter(tables__fiscal_year=fiscal_year).distinct().order_by("order"))
-    items = selectors.budget_reconciliation_list(fiscal_year=fiscal_year.year)
+    # The reconciliation checks every total of every table: done once per data version, not per request.
+    items = data_version.cached(
+        "budget_reconciliation",
+        fiscal_year.year,
+        compute=lambda: selectors.budget_reconciliation_list(fiscal_year=fiscal_year.year),
+    )
     counts = {}
     for item in items:
         entry = counts.setdefault((item.kind, item.account_code), {"rounding": 0, "error": 0})
@@ -79,7 +84,11 @@ def index(request):
                 "cells": cells,
             }
         )
-    summary = selectors.budget_summary_list(fiscal_year=fiscal_year.year)
+    summary = data_version.cached(
+        "budget_summary",
+        fiscal_year.year,
+        compute=lambda: selectors.budget_summary_list(fiscal_year=fiscal_year.year),
+    )
     return render(
         request,
         "budgets/index.html",

@@ -113,3 +113,20 @@ def fragment_key(*parts) -> tuple:
     if version is None:
         return ("uncached", secrets.token_hex(16))
     return (version, *parts)
+
+
+def cached(*parts, compute, seconds: int = 3600):
+    """`compute()`'s value for the current data version and these parts, from the object cache (the value is
+    shared between requests: read it, never change it). Without a version, computed every time."""
+    from django.core.cache import caches
+
+    version = current()
+    if version is None:
+        return compute()
+    cache = caches["progress"]
+    key = ("value", version, *parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
