@@ -368,7 +368,9 @@ def progress_compute(
     """Progress of one indicator as of `as_of_quarter` (1–4) from its figures of one fiscal year.
 
     Only approved figures count unless `include_unapproved` (drafts shown apart, or a workbook's「未承認を含む」
-    column). Figures after the as-of quarter are ignored."""
+    column). Figures after the as-of quarter are ignored. An unapproved figure up to the as-of quarter is not a
+    zero: the result is computed as of the quarter before it and says 承認待ち (module docstring, docs/domain.md
+    「年度途中の進捗」)."""
     if as_of_quarter not in (1, 2, 3, 4):
         raise ValueError(f"as_of_quarter must be 1–4, got {as_of_quarter}")
     figures = list(figures)
