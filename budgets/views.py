@@ -320,6 +320,17 @@ def execution_save(request, account: str, quarter: int):
             messages.error(request, f"{labels.get(key, '')}：{' '.join(errors)}")
         messages.warning(request, "誤りのある行があるため、何も保存していません。")
         return redirect(url)
+    if not saved:
+        # Nothing typed (or nothing changed) is not a success: say that nothing happened.
+        if "submit" in request.POST:
+            messages.warning(
+                request,
+                f"{quarter_label(quarter)}に提出する執行額がありません。金額を入力してから「提出」を押してください"
+                "（何も提出していません）。",
+            )
+        else:
+            messages.warning(request, "入力された金額も変更もないため、何も保存していません。")
+        return redirect(url)
     action = "保存して提出しました" if "submit" in request.POST else "下書き保存しました"
     messages.success(request, f"{quarter_label(quarter)}の執行額を{len(saved)}件{action}。")
     return redirect(url)

@@ -237,6 +237,7 @@ def pillar_status_chart(*, pillars) -> dict:
         Status.BEHIND: "#dc2626",
         Status.NO_DATA: "#9ca3af",
         Status.UNDETERMINABLE: "#6b7280",
+        Status.PENDING: "#60a5fa",
     }
     names = [label(f"柱{p.section.number}") for p in pillars]
     data = [

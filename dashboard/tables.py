@@ -166,10 +166,13 @@ class IndicatorProgressTable(BaseTable):
         )
 
     def render_status(self, record, **_):
-        status = record.progress.status
-        return mark_safe(
-            f'<span class="badge {status.css_class}" title="{_esc(record.progress.note)}">{status.label}</span>'
-        )
+        p = record.progress
+        status = p.status
+        badge = f'<span class="badge {status.css_class}" title="{_esc(p.note)}">{status.label}</span>'
+        if p.is_pending:
+            # Unapproved is not zero: say which quarter waits and which quarter the figures stand at.
+            badge += f'<br><span class="muted pending-note">{_esc(p.pending_text)}</span>'
+        return mark_safe(badge)
 
     def render_forecast(self, record, **_):
         p = record.progress

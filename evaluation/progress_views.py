@@ -151,6 +151,15 @@ def quarter(request, year: int, quarter: int, measure_pk: int | None = None):
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages) + " どの施策も保存していません。")
             else:
+                if not saved:
+                    # Nothing typed (or nothing changed) is not a success: say that nothing happened.
+                    messages.warning(
+                        request,
+                        "提出する取組状況がありません。状況を選んでから「提出」を押してください（何も提出していません）。"
+                        if submit
+                        else "入力された内容も変更もないため、何も保存していません。",
+                    )
+                    return redirect(request.path)
                 verb = "提出しました" if submit else "下書き保存しました"
                 messages.success(request, f"{len(saved)}件の取組状況を{verb}。")
                 return redirect(request.path)

@@ -32,6 +32,12 @@ def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+NOTHING_SUBMITTED = (
+    "提出する実績がありません。値を入力してから「提出」を押してください（何も提出していません）。"
+)
+NOTHING_SAVED = "入力された値も変更もないため、何も保存していません。"
+
+
 @login_required
 def index(request):
     """The year's four quarters with their state counts and lock, for every role."""
@@ -165,16 +171,23 @@ def quarter(request, year: int, quarter: int, indicator_pk: int | None = None):
                             field = name if name in by_pk[pk].form.fields else None
                             by_pk[pk].form.add_error(field, msg)
                 messages.error(request, "入力内容に誤りがあります。どの行も保存していません。")
+                for line in _row_error_lines(open_rows):
+                    messages.error(request, line)
             except ValidationError as exc:
                 messages.error(request, _error_text(exc) + " どの行も保存していません。")
             else:
-                if submit:
+                if not saved:
+                    # Nothing typed (or nothing changed) is not a success: say that nothing happened.
+                    messages.warning(request, NOTHING_SUBMITTED if submit else NOTHING_SAVED)
+                elif submit:
                     messages.success(request, f"{len(saved)}件の実績を提出しました。")
                 else:
                     messages.success(request, f"{len(saved)}件の実績を下書き保存しました。")
                 return redirect(request.path)
         else:
             messages.error(request, "入力内容に誤りがあります。どの行も保存していません。")
+            for line in _row_error_lines(open_rows):
+                messages.error(request, line)
     return render(
         request,
         "entry/quarter.html",
@@ -189,6 +202,20 @@ def quarter(request, year: int, quarter: int, indicator_pk: int | None = None):
         },
         status=200,
     )
+
+
+def _row_error_lines(rows) -> list[str]:
+    """「1-3 分子（該当数）：カンマは3桁ごとに…」: each refused input named by indicator and field, for the
+    message list at the top of a long page (the same message also stands beside the field)."""
+    lines = []
+    for row in rows:
+        form = row.form
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields and name != "version" else ""
+            for error in errors:
+                named = error if not label or error.startswith(f"{label}：") else f"{label}：{error}"
+                lines.append(f"{row.indicator.code} {named}")
+    return lines
 
 
 @login_required
@@ -340,6 +367,9 @@ def upload(request, year: int, quarter: int):
         result = xlsx_import.actuals_import(
             user=request.user, fiscal_year=fiscal_year, quarter=quarter, filename=f.name, content=f.read()
         )
+        if result.ok and not result.saved:
+            messages.warning(request, "Excelに取り込む値も変更もなかったため、何も保存していません。")
+            return redirect("entry:quarter", year=year, quarter=quarter)
         if result.ok:
             messages.success(request, f"Excelから{len(result.saved)}件の実績を下書き保存しました。")
             return redirect("entry:quarter", year=year, quarter=quarter)

@@ -28,8 +28,9 @@ KIND_LABELS = {
 
 
 class FigureField(forms.Field):
-    """A figure as a person types it, read by the shared bounded parser (smrj_plan.numbers): 「1,580」 and
-    full-width digits are accepted; exponents, NaN and overlong text are refused before any conversion."""
+    """A figure as a person types it, read by the shared bounded parser (smrj_plan.numbers): 「1,580」,
+    「１５８０」 and 「1580.0」 are the same number; exponents, NaN and overlong text are refused before any
+    conversion, with a message that names the field (「実績値：カンマは3桁ごとに…」) wherever it is shown."""
 
     def __init__(self, *, max_digits: int, decimal_places: int, **kwargs):
         self.max_digits, self.decimal_places = max_digits, decimal_places
@@ -44,7 +45,12 @@ class FigureField(forms.Field):
             return None
         if isinstance(value, Decimal):
             value = format(value, "f")
-        return parse_decimal(str(value), max_digits=self.max_digits, decimal_places=self.decimal_places)
+        return parse_decimal(
+            str(value),
+            max_digits=self.max_digits,
+            decimal_places=self.decimal_places,
+            field_label=str(self.label or ""),
+        )
 
 
 class VersionField(forms.Field):
@@ -205,33 +211,23 @@ class TargetForm(forms.Form):
     """A 管理者 sets (or confirms) an indicator's target; the rules are in target_services.target_errors."""
 
     kind = forms.ChoiceField(label="種類", choices=Indicator.Kind.choices)
-    target = forms.DecimalField(
+    # Read like every other figure (「1,580」「１５８０」「1580.0」), with the field named in the message.
+    target = FigureField(
         label="目標値",
         required=False,
         max_digits=14,
         decimal_places=2,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        error_messages={
-            "invalid": "数値を入力してください（文字は入力できません）。",
-            "max_digits": "目標値は全体で14桁以内にしてください。",
-            "max_decimal_places": "目標値の小数は2桁までです。",
-            "max_whole_digits": "目標値の整数部分は12桁以内にしてください。",
-        },
     )
     unit = forms.CharField(label="単位", max_length=10, required=False)
     comparison = forms.ChoiceField(label="比較", choices=Indicator.Comparison.choices)
-    benchmark_multiplier = forms.DecimalField(
+    benchmark_multiplier = FigureField(
         label="基準比の倍率",
         required=False,
         max_digits=6,
         decimal_places=3,
         help_text="基準比の指標のとき（「２割以上、上回る」なら1.2）",
-        error_messages={
-            "invalid": "数値を入力してください（文字は入力できません）。",
-            "max_digits": "倍率は全体で6桁以内にしてください。",
-            "max_decimal_places": "倍率の小数は3桁までです。",
-            "max_whole_digits": "倍率の整数部分は3桁以内にしてください。",
-        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     target_text = forms.CharField(
         label="目標の表記",

@@ -22,6 +22,11 @@ Rules (docs/domain.md「達成率と評定」「年度途中の進捗」), state
   ratio with the target directly.
 - 年度末見込み (forecast): counts linear, cumulative × 4 / elapsed quarters; ratios: the cumulative ratio.
   Always flagged as a forecast; none once the year is complete (the actual is final then).
+- Awaiting approval is not zero: an unapproved entry carrying a figure (提出済み, 差戻し or 下書き) at a quarter up
+  to the as-of quarter stops the count at the quarter before the first such one (the basis quarter). Actual,
+  pace, 達成率, forecast and grade are computed as of the basis quarter from its approved figures, and the status
+  is 承認待ち (unless the approved figures alone already reached the annual target: 達成済み stays). With no
+  approved quarter before it the basis is 0: status 承認待ち, no figures. `include_unapproved` ignores this rule.
 - 評定の目安: A ≥ 120 %, B 100–120 %, C 80–100 %, D < 80 %. In-year it is judged on the forecast's 達成率 and
   flagged as such; S is never computed (only a manager's final 評定 with a reason may be S).
 - Reference indicators (milestone, count without a target, baseline comparison) get no 達成率 and no grade.
@@ -30,7 +35,7 @@ Rules (docs/domain.md「達成率と評定」「年度途中の進捗」), state
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -75,6 +80,7 @@ class Status(StrEnum):
     BEHIND = "behind"
     NO_DATA = "no_data"
     UNDETERMINABLE = "undeterminable"
+    PENDING = "pending"
     REFERENCE = "reference"
 
     @property
@@ -93,6 +99,7 @@ STATUS_LABELS = {
     Status.BEHIND: "遅れ",
     Status.NO_DATA: "未入力",
     Status.UNDETERMINABLE: "判定不能",
+    Status.PENDING: "承認待ち",
     Status.REFERENCE: "参考",
 }
 STATUS_CSS = {
@@ -102,6 +109,7 @@ STATUS_CSS = {
     Status.BEHIND: "status-behind",
     Status.NO_DATA: "status-no_data",
     Status.UNDETERMINABLE: "status-undeterminable",
+    Status.PENDING: "status-pending",
     Status.REFERENCE: "status-reference",
 }
 # The statuses a pillar summary counts, in display order (reference indicators are not targets).
@@ -112,6 +120,7 @@ SUMMARY_STATUSES = (
     Status.BEHIND,
     Status.NO_DATA,
     Status.UNDETERMINABLE,
+    Status.PENDING,
 )
 
 
@@ -207,6 +216,22 @@ class QuarterFigure:
     def is_approved(self) -> bool:
         return self.state == APPROVED
 
+    @property
+    def has_figure(self) -> bool:
+        """Something was entered (an empty draft row carries nothing to wait for)."""
+        return any(
+            v is not None
+            for v in (self.value, self.numerator, self.denominator, self.growth_rate, self.benchmark_rate)
+        ) or bool(self.milestone_status or self.manual_judgement)
+
+
+def first_pending_quarter(figures: Iterable[QuarterFigure], as_of_quarter: int) -> int | None:
+    """The first quarter up to `as_of_quarter` whose entry carries a figure that is not approved yet."""
+    pending = [
+        f.quarter for f in figures if f.quarter <= as_of_quarter and not f.is_approved and f.has_figure
+    ]
+    return min(pending) if pending else None
+
 
 def spec_from_indicator(indicator) -> IndicatorSpec:
     """Spec of an `indicators.models.Indicator` (reads attributes only)."""
@@ -282,10 +307,28 @@ class IndicatorProgress:
     milestone_status: str = ""
     note: str = ""
     quarters: tuple[QuarterPoint, ...] = field(default_factory=tuple)
+    pending_quarter: int | None = None  # first quarter ≤ as-of with a figure awaiting approval
+    basis_quarter: int | None = None  # the figures are as of this quarter (the as-of quarter unless pending)
 
     @property
     def status_label(self) -> str:
         return self.status.label
+
+    @property
+    def is_pending(self) -> bool:
+        return self.pending_quarter is not None
+
+    @property
+    def pending_text(self) -> str:
+        """「第3四半期が承認待ち（第2四半期までの承認済みで計算）」, or "" when nothing is waiting."""
+        if self.pending_quarter is None:
+            return ""
+        basis = (
+            f"第{self.basis_quarter}四半期までの承認済みの値で計算"
+            if self.basis_quarter
+            else "承認済みの値はまだありません"
+        )
+        return f"第{self.pending_quarter}四半期が承認待ち（{basis}）"
 
     @property
     def actual_display(self) -> Decimal | None:
@@ -325,22 +368,37 @@ def progress_compute(
     """Progress of one indicator as of `as_of_quarter` (1–4) from its figures of one fiscal year.
 
     Only approved figures count unless `include_unapproved` (drafts shown apart, or a workbook's「未承認を含む」
-    column). Figures after the as-of quarter are ignored."""
+    column). Figures after the as-of quarter are ignored. An unapproved figure up to the as-of quarter is not a
+    zero: the result is computed as of the quarter before it and says 承認待ち (module docstring, docs/domain.md
+    「年度途中の進捗」)."""
     if as_of_quarter not in (1, 2, 3, 4):
         raise ValueError(f"as_of_quarter must be 1–4, got {as_of_quarter}")
+    figures = list(figures)
+    pending = None if include_unapproved else first_pending_quarter(figures, as_of_quarter)
+    basis = as_of_quarter if pending is None else pending - 1
     used = sorted(
-        (f for f in figures if f.quarter <= as_of_quarter and (include_unapproved or f.is_approved)),
+        (f for f in figures if f.quarter <= basis and (include_unapproved or f.is_approved)),
         key=lambda f: f.quarter,
     )
-    if spec.kind == Kind.RATIO:
-        return _ratio_progress(spec, used, as_of_quarter)
-    if spec.kind == Kind.BENCHMARK:
-        return _benchmark_progress(spec, used, as_of_quarter)
-    if spec.kind == Kind.MILESTONE:
-        return _milestone_progress(spec, used, as_of_quarter)
-    if spec.kind == Kind.BASELINE:
-        return _baseline_progress(spec, used, as_of_quarter)
-    return _summed_progress(spec, used, as_of_quarter)
+    if basis == 0:
+        result = _no_data(spec, as_of_quarter)
+    elif spec.kind == Kind.RATIO:
+        result = _ratio_progress(spec, used, basis)
+    elif spec.kind == Kind.BENCHMARK:
+        result = _benchmark_progress(spec, used, basis)
+    elif spec.kind == Kind.MILESTONE:
+        result = _milestone_progress(spec, used, basis)
+    elif spec.kind == Kind.BASELINE:
+        result = _baseline_progress(spec, used, basis)
+    else:
+        result = _summed_progress(spec, used, basis)
+    if pending is None:
+        return result
+    # Unapproved is not zero: the figures stand as of the basis quarter, the status says what is waiting.
+    status = result.status if result.status in (Status.ACHIEVED, Status.REFERENCE) else Status.PENDING
+    return replace(
+        result, as_of_quarter=as_of_quarter, status=status, pending_quarter=pending, basis_quarter=basis
+    )
 
 
 def _no_data(spec: IndicatorSpec, as_of: int, note: str = "", quarters=(), **figures) -> IndicatorProgress:

@@ -148,7 +148,9 @@ def _write_indicator(
         cumulative = cells.figure(ws, result.actual, is_percent=ind.kind in _PERCENT_KINDS, bold=True)
 
     states = _state_summary([a for a in entries if a.quarter <= ctx.quarter])
-    notes = [result.note] if result.note else []
+    notes = [result.pending_text] if result.is_pending else []
+    if result.note:
+        notes.append(result.note)
     if ind.note:
         notes.append(ind.note)
     entry_notes = cells.notes_text([a for a in entries if a.quarter <= ctx.quarter])

@@ -563,7 +563,11 @@ def _import_row(r, cells, *, editable, actuals, fiscal_year, quarter, inputs, ro
     form = ActualRowForm(data, indicator=indicator, fiscal_year=fiscal_year, actual=actual, prefix=prefix)
     if not form.is_valid():
         for name, messages in form.errors.items():
+            # The column already names the field: 「H列「実績値」: 数値を…」, not 「…: 実績値：数値を…」.
+            label = f"{form.fields[name].label}：" if name in form.fields else ""
             for message in messages:
+                if label and message.startswith(label):
+                    message = message[len(label) :]
                 result.add(message, row=r, key=name if name in COLUMN_INDEX and name != "version" else "")
         return
     inputs.append(

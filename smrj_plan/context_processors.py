@@ -6,7 +6,26 @@ from smrj_plan import permissions
 def roles(request):
     """The menu and the role badge of every page."""
     # An error page can be rendered before AuthenticationMiddleware ran (a 400 for a bad Host header).
-    return permissions.navigation_flags(getattr(request, "user", None) or AnonymousUser())
+    user = getattr(request, "user", None) or AnonymousUser()
+    flags = permissions.navigation_flags(user)
+    flags["menu"] = _lazy(lambda: _menu(request, user))
+    return flags
+
+
+def _menu(request, user) -> list[dict]:
+    """The main menu (smrj_plan.permissions.MENU) for this user: label, URL and whether it is the current page."""
+    from django.urls import reverse
+
+    match = getattr(request, "resolver_match", None)
+    namespace = match.namespace if match else ""
+    return [
+        {
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "current": bool(namespace) and item.url_name.split(":")[0] == namespace,
+        }
+        for item in permissions.menu_items(user)
+    ]
 
 
 # Pages that show the year given by ?year= (default: the latest open year); their switcher links keep the page.

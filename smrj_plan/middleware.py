@@ -73,3 +73,22 @@ class RejectNulBytesMiddleware:
                 if "\x00" in key or any("\x00" in value for value in values):
                     return HttpResponseBadRequest(NUL_REFUSED_PAGE)
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page opened with the wrong method (a bookmarked 承認 button's address) answers 405 with an empty body;
+    a person gets the site's Japanese page with a way back instead. The API answers in JSON itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.path.startswith("/api/"):
+            return response
+        from django.shortcuts import render
+
+        page = render(request, "405.html", status=405)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page

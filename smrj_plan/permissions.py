@@ -9,6 +9,9 @@ with a Japanese message. Whether an object the user may not read is a 404 is the
 their querysets with `read_department_filter`.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 
 from smrj_plan import roles
@@ -176,6 +179,43 @@ def start_page(user) -> str:
     if roles.is_staff_member(user):
         return "entry:index"
     return "measures:overview"
+
+
+def can_sign_in(user) -> bool:
+    """Pages every signed-in user opens (the plan, the indicators, the dashboard, the budgets, the entry and
+    progress overviews, which show each role its own part)."""
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def can_open_admin(user) -> bool:
+    """The admin site (/admin/): the システム管理者 (a superuser with staff access)."""
+    return bool(getattr(user, "is_active", False) and user.is_staff and user.is_superuser)
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    url_name: str
+    label: str
+    allowed: Callable[[object], bool]
+
+
+# The main menu, in display order. Each entry is shown exactly when the rule its page asks is met, so the menu
+# never offers a page that answers 403 (reports/views.index calls require_export, i.e. can_export_workbook).
+MENU = (
+    MenuItem("measures:overview", "計画", can_sign_in),
+    MenuItem("indicators:list", "指標一覧", can_sign_in),
+    MenuItem("entry:index", "実績入力", can_sign_in),
+    MenuItem("evaluation:index", "施策・自己評価", can_sign_in),
+    MenuItem("dashboard:overview", "ダッシュボード", can_sign_in),
+    MenuItem("budgets:index", "予算", can_sign_in),
+    MenuItem("reports:index", "報告書", can_export_workbook),
+    MenuItem("admin:index", "管理サイト", can_open_admin),
+)
+
+
+def menu_items(user) -> list[MenuItem]:
+    """The menu entries the user may open."""
+    return [item for item in MENU if item.allowed(user)]
 
 
 def navigation_flags(user) -> dict:

@@ -63,11 +63,14 @@ MIDDLEWARE = [
     "smrj_plan.middleware.SecurityHeadersMiddleware",
     "smrj_plan.middleware.DatabaseUnavailableMiddleware",
     "smrj_plan.middleware.RejectNulBytesMiddleware",
+    "smrj_plan.middleware.MethodNotAllowedPageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "smrj_plan.urls"
+# A stale form (expired session, signed in again elsewhere) gets the site's Japanese 403 page.
+CSRF_FAILURE_VIEW = "smrj_plan.views.csrf_failure"
 
 TEMPLATES = [
     {

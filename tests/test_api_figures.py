@@ -69,9 +69,13 @@ def test_indicator_figures_equal_the_dashboards(populated, fiscal_year, manager,
 def test_the_figures_are_the_expected_ones_not_just_equal(populated, manager_client):
     """The comparison above holds for real figures: two counts, a ratio and a benchmark, by hand."""
     q3 = api_rows(manager_client, year=2024, as_of=3)
-    # 1-1: Q1 300 + Q2 250 approved; Q3 420 only submitted, so not counted (承認待ち is not a zero).
+    # 1-1: Q1 300 + Q2 250 approved; Q3 420 only submitted, so not counted and not a zero either: the pace
+    # stands at Q2 (1,000×2/4 = 500, 550/500 = 110.0 %) and the status is 承認待ち.
     assert q3["1-1"]["cumulative"] == "550" and q3["1-1"]["achievement_rate"] == "55.0"
-    assert q3["1-1"]["pace"] == "750" and q3["1-1"]["pace_rate"] == "73.3" and q3["1-1"]["status"] == "behind"
+    assert (
+        q3["1-1"]["pace"] == "500" and q3["1-1"]["pace_rate"] == "110.0" and q3["1-1"]["status"] == "pending"
+    )
+    assert q3["1-1"]["status_label"] == "承認待ち"
     assert q3["1-1"]["unapproved_count"] == 1 and q3["1-1"]["cumulative_with_unapproved"] == "970"
     # 2-1: 7,500 of 10,000 approved by Q3: on pace; forecast 10,000 → 100.0 % → B（見込み）; final A.
     assert q3["2-1"]["cumulative"] == "7500" and q3["2-1"]["forecast"] == "10000"

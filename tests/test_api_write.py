@@ -89,7 +89,7 @@ def test_an_update_needs_the_version_that_was_read(writer):
     "overrides, field, message",
     [
         ({"value": "-5"}, "value", "0以上の数値を入力してください（マイナスは入力できません）。"),
-        ({"value": "abc"}, "value", "数値を入力してください（文字は入力できません）。"),
+        ({"value": "abc"}, "value", "実績値：数値を入力してください（文字は入力できません）。"),
         ({"value": [1]}, "value", "文字列または数値で指定してください。"),
         ({"numerator": "3"}, "numerator", "この指標（件数等（四半期合計））では使わない項目です。"),
         (
@@ -103,9 +103,9 @@ def test_an_update_needs_the_version_that_was_read(writer):
         ({"version": -1}, "version", "版番号（version）は0以上の整数で指定してください。"),
         ({"version": "1e3"}, "version", "版番号（version）は0以上の整数で指定してください。"),
         ({"version": 2**40}, "version", "版番号（version）は0以上の整数で指定してください。"),
-        ({"value": "1e5"}, "value", "指数表記（1E5 など）は使えません。数字だけで入力してください。"),
+        ({"value": "1e5"}, "value", "実績値：指数表記（1E5 など）は使えません。数字だけで入力してください。"),
         ({"value": "1" * 100}, "value", None),
-        ({"value": "12.345"}, "value", "小数点以下は2桁までです。"),
+        ({"value": "12.345"}, "value", "実績値：小数点以下は2桁までです。"),
         ({"colour": "red"}, "colour", "この項目は受け付けません。"),
     ],
 )

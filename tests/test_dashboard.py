@@ -94,8 +94,9 @@ def test_overview_shows_unapproved_figures_apart(manager_client, first_half_1_1)
     row = cells(response.content.decode(), "1-1")
     assert row[4] == "300社 未承認を含む: 500社"
     assert row[5] == "30.0%"
-    assert row[6] == "60.0% （500）"
-    assert row[7] == "遅れ"
+    # The submitted Q2 is not a zero: pace and status stand at Q1 (250, 300/250 = 120.0 %), 承認待ち.
+    assert row[6] == "120.0% （250）"
+    assert row[7] == "承認待ち 第2四半期が承認待ち（第1四半期までの承認済みの値で計算）"
 
 
 def test_overview_as_of_quarter_and_year_are_selectable(manager_client, first_half_1_1):
@@ -114,7 +115,10 @@ def test_overview_defaults_to_the_first_quarter_before_any_approval(manager_clie
     response = manager_client.get(reverse("dashboard:overview"))
     assert response.context["overview"].as_of_quarter == 1
     assert "まだ承認済みの実績がありません" in response.content.decode()
-    assert cells(response.content.decode(), "1-1")[7] == "未入力"
+    assert cells(response.content.decode(), "1-1")[7] == (
+        "承認待ち 第1四半期が承認待ち（承認済みの値はまだありません）"
+    )
+    assert cells(response.content.decode(), "1-3")[7] == "未入力"
 
 
 def test_overview_filters_by_pillar_department_and_status(manager_client, first_half_1_1, department):
@@ -236,8 +240,9 @@ def test_indicator_page_renders_the_figures_and_the_chart(manager_client, first_
     assert series["unapproved"]["y"] == [250.0]
     assert series["cumulative"]["y"] == [300.0, 500.0]
     assert re.search(r'data-figure="actual".*?500社.*?未承認を含む: 750社', content, re.S)
-    assert re.search(r'data-figure="pace".*?750社.*?ペース比 66\.7%', content, re.S)
-    assert re.search(r'data-figure="status".*?遅れ', content, re.S)
+    # The Q3 draft is not a zero: pace stays at Q2's 500 (100.0 %) and the status says 承認待ち.
+    assert re.search(r'data-figure="pace".*?目標×2/4.*?500社.*?ペース比 100\.0%', content, re.S)
+    assert re.search(r'data-figure="status".*?承認待ち', content, re.S)
     assert 'src="/static/vendor/plotly.min.js"' in content
     assert 'src="/static/js/charts.js"' in content
     assert "cdn" not in content.lower()

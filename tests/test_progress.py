@@ -158,14 +158,16 @@ def test_count_at_year_end_grades_on_the_actual(q4, rate, grade, status):
 
 
 def test_count_drafts_are_left_out_unless_asked_for():
+    # Q2's 200 is a draft: not counted and not 0 either. The figures stand as of Q1: 300 of pace 250.
     figures = counts("300") + [QuarterFigure(quarter=2, state="draft", value=D("200"))]
     approved = progress_compute(spec=COUNT_1000, figures=figures, as_of_quarter=2)
     assert approved.actual == D("300")
-    assert approved.pace_rate == D("60.0")
-    assert approved.status == Status.BEHIND
+    assert approved.pace == D("250") and approved.pace_rate == D("120.0")
+    assert approved.status == Status.PENDING
     with_drafts = progress_compute(spec=COUNT_1000, figures=figures, as_of_quarter=2, include_unapproved=True)
     assert with_drafts.actual == D("500")
     assert with_drafts.status == Status.ON_TRACK
+    assert not with_drafts.is_pending
 
 
 def test_count_figures_after_the_as_of_quarter_are_ignored():
@@ -173,14 +175,24 @@ def test_count_figures_after_the_as_of_quarter_are_ignored():
     assert p.actual == D("500")
 
 
-def test_count_with_no_approved_data_is_not_entered():
+def test_count_with_only_a_submitted_figure_waits_for_approval():
     figures = [QuarterFigure(quarter=1, state="submitted", value=D("300"))]
     p = progress_compute(spec=COUNT_1000, figures=figures, as_of_quarter=1)
-    assert p.status == Status.NO_DATA and p.status_label == "未入力"
+    assert p.status == Status.PENDING and p.status_label == "承認待ち"
+    assert p.pending_quarter == 1 and p.basis_quarter == 0
+    assert p.pending_text == "第1四半期が承認待ち（承認済みの値はまだありません）"
     assert not p.has_data
     assert p.actual is None and p.achievement_rate is None and p.grade is None and p.pace is None
     assert p.is_rated
     assert progress_compute(spec=COUNT_1000, figures=[], as_of_quarter=4).status == Status.NO_DATA
+
+
+def test_an_empty_draft_row_is_not_waiting_for_anything():
+    figures = counts("300") + [QuarterFigure(quarter=2, state="draft")]
+    p = progress_compute(spec=COUNT_1000, figures=figures, as_of_quarter=2)
+    assert not p.is_pending
+    assert p.actual == D("300") and p.pace == D("500") and p.pace_rate == D("60.0")
+    assert p.status == Status.BEHIND
 
 
 def test_count_of_zero_is_data_not_missing():
@@ -432,3 +444,84 @@ def test_count_kind_without_a_target_is_treated_as_reference():
     spec = IndicatorSpec(kind="count", target=None)
     p = progress_compute(spec=spec, figures=counts("5"), as_of_quarter=1)
     assert not p.is_rated and p.grade is None
+
+
+# --- unapproved is not zero (docs/domain.md「年度途中の進捗」) --------------------------------------------------
+
+
+def test_count_with_q3_submitted_is_judged_on_q1_q2_not_on_q3_as_zero():
+    # 1-1 (1,000社以上): Q1 300 and Q2 200 approved, Q3 250 submitted, as of Q3.
+    # Counting Q3 as 0 would give 500 against pace 750 = 66.7 % (遅れ) and a forecast of 500×4/3 = 667 (D).
+    # Judged as of Q2: pace 1,000×2/4 = 500, 500/500 = 100.0 %; forecast 500×4/2 = 1,000 → 100.0 % → B（見込み）.
+    figures = counts("300", "200") + [QuarterFigure(quarter=3, state="submitted", value=D("250"))]
+    p = progress_compute(spec=COUNT_1000, figures=figures, as_of_quarter=3)
+    assert p.as_of_quarter == 3 and p.basis_quarter == 2 and p.pending_quarter == 3
+    assert p.actual == D("500")
+    assert p.achievement_rate == D("50.0")
+    assert p.pace == D("500") and p.pace_rate == D("100.0")
+    assert p.forecast == D("1000") and p.forecast_display == D("1000") and p.forecast_rate == D("100.0")
+    assert p.grade == Grade.B and p.grade_label == "B（見込み）"
+    assert p.status == Status.PENDING and p.status_label == "承認待ち"
+    assert p.pending_text == "第3四半期が承認待ち（第2四半期までの承認済みの値で計算）"
+    # 未承認を含む: 750 against pace 750 = 100.0 % 順調, forecast 750×4/3 = 1,000.
+    w = progress_compute(spec=COUNT_1000, figures=figures, as_of_quarter=3, include_unapproved=True)
+    assert w.actual == D("750") and w.pace_rate == D("100.0") and w.status == Status.ON_TRACK
+    assert w.forecast_display == D("1000")
+
+
+def test_count_with_q3_submitted_and_a_slow_first_half_still_shows_its_pace():
+    # 1-1: Q1 120, Q2 180 approved (300), Q3 400 submitted. As of Q2: pace 500, 300/500 = 60.0 %;
+    # forecast 300×4/2 = 600 → 60.0 % → D（見込み）. Status 承認待ち, not 遅れ: the pending Q3 may change it.
+    figures = counts("120", "180") + [QuarterFigure(quarter=3, state="submitted", value=D("400"))]
+    p = progress_compute(spec=COUNT_1000, figures=figures, as_of_quarter=3)
+    assert p.actual == D("300") and p.pace == D("500") and p.pace_rate == D("60.0")
+    assert p.forecast == D("600") and p.forecast_rate == D("60.0") and p.grade_label == "D（見込み）"
+    assert p.status == Status.PENDING
+
+
+def test_ratio_with_q3_submitted_is_judged_on_the_approved_quarters():
+    # 1-3 (70%以上): Q1 14/20 and Q2 30/40 approved, Q3 5/40 submitted, as of Q3.
+    # Σ = 44/60 = 73.333… % → 73.3 %; 達成率 73.333…/70 = 104.76… % → 104.8 %; forecast 73.3 % → B（見込み）.
+    figures = ratios(("14", "20"), ("30", "40")) + [
+        QuarterFigure(quarter=3, state="submitted", numerator=D("5"), denominator=D("40"))
+    ]
+    p = progress_compute(spec=RATIO_70, figures=figures, as_of_quarter=3)
+    assert p.numerator_total == D("44") and p.denominator_total == D("60")
+    assert p.actual_display == D("73.3") and p.achievement_rate == D("104.8")
+    assert p.forecast_display == D("73.3") and p.forecast_rate == D("104.8")
+    assert p.grade_label == "B（見込み）"
+    assert p.status == Status.PENDING and p.basis_quarter == 2 and p.pending_quarter == 3
+    # With the pending quarter: 49/100 = 49.0 % → 70.0 % → 遅れ.
+    w = progress_compute(spec=RATIO_70, figures=figures, as_of_quarter=3, include_unapproved=True)
+    assert w.actual_display == D("49.0") and w.achievement_rate == D("70.0") and w.status == Status.BEHIND
+
+
+def test_a_quarter_returned_before_the_as_of_quarter_stops_the_count_there():
+    # Q1 300 approved, Q2 200 returned (差戻し), Q3 250 approved, as of Q3: the basis is Q1.
+    # 300 against pace 250 = 120.0 %; forecast 300×4/1 = 1,200 → 120.0 % → A（見込み）.
+    figures = [
+        QuarterFigure(quarter=1, value=D("300")),
+        QuarterFigure(quarter=2, state="returned", value=D("200")),
+        QuarterFigure(quarter=3, value=D("250")),
+    ]
+    p = progress_compute(spec=COUNT_1000, figures=figures, as_of_quarter=3)
+    assert p.basis_quarter == 1 and p.pending_quarter == 2
+    assert p.actual == D("300") and p.pace == D("250") and p.pace_rate == D("120.0")
+    assert p.forecast == D("1200") and p.grade_label == "A（見込み）"
+    assert p.status == Status.PENDING
+
+
+def test_a_target_already_met_by_approved_quarters_stays_achieved():
+    # 400 + 400 + 250 = 1,050 ≥ 1,000 approved; Q4's 100 submitted. As of Q4 judged on Q1–Q3: 105.0 %,
+    # forecast 1,050×4/3 = 1,400 → 140.0 % → A（見込み）; the year's actual is not final yet.
+    figures = counts("400", "400", "250") + [QuarterFigure(quarter=4, state="submitted", value=D("100"))]
+    p = progress_compute(spec=COUNT_1000, figures=figures, as_of_quarter=4)
+    assert p.status == Status.ACHIEVED and p.is_pending and p.basis_quarter == 3
+    assert p.achievement_rate == D("105.0")
+    assert p.forecast == D("1400") and p.forecast_rate == D("140.0") and p.grade_label == "A（見込み）"
+
+
+def test_an_annual_benchmark_submitted_at_q4_waits_for_approval():
+    figures = [QuarterFigure(quarter=4, state="submitted", growth_rate=D("6.5"), benchmark_rate=D("5.0"))]
+    p = progress_compute(spec=BENCHMARK, figures=figures, as_of_quarter=4)
+    assert p.status == Status.PENDING and p.achievement_rate is None and p.pending_quarter == 4
