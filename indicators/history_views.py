@@ -8,12 +8,13 @@ read (担当者 their department's indicators, 管理者 and 監査担当 everyt
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
 from indicators import selectors
 from indicators.history import actual_history_rows, final_rating_history_rows
 from indicators.models import Indicator
 from measures.periods import quarter_long_label
-from smrj_plan import permissions
+from smrj_plan import data_version, permissions
 from smrj_plan.history import history_merge, history_page
 from smrj_plan.selectors import quarter_lock_history_rows
 
@@ -43,8 +44,19 @@ def quarter_history(request, year: int, quarter: int):
     if not permissions.can_read_all(request.user):
         permissions.require_entry(request.user)
     visible = selectors.indicator_visible_list(user=request.user, fiscal_year=fiscal_year)
-    rows = actual_history_rows(fiscal_year=fiscal_year, quarter=quarter, indicators=visible)
-    locks = quarter_lock_history_rows(fiscal_year=fiscal_year, quarter=quarter)
+    # Read and rendered only when the cached page (keyed by the data version and whose indicators the user
+    # reads) has to be rendered again.
+    page = SimpleLazyObject(
+        lambda: history_page(
+            actual_history_rows(fiscal_year=fiscal_year, quarter=quarter, indicators=visible),
+            limit=PAGE_RECORDS,
+        )
+    )
+    locks = SimpleLazyObject(
+        lambda: history_page(
+            quarter_lock_history_rows(fiscal_year=fiscal_year, quarter=quarter), limit=PAGE_RECORDS
+        )
+    )
     return render(
         request,
         "history/quarter.html",
@@ -52,7 +64,10 @@ def quarter_history(request, year: int, quarter: int):
             "fiscal_year": fiscal_year,
             "quarter": quarter,
             "quarter_label": quarter_long_label(quarter),
-            "page": history_page(rows, limit=PAGE_RECORDS),
-            "locks": history_page(locks, limit=PAGE_RECORDS),
+            "page": page,
+            "locks": locks,
+            "fragment_key": data_version.fragment_key(
+                fiscal_year.pk, quarter, permissions.read_department_filter(request.user)
+            ),
         },
     )
