@@ -98,12 +98,18 @@ def url_templates() -> dict[str, str]:
     def url(name: str, *args) -> str:
         return reverse(name, args=args).replace(str(SENTINEL), "{n}")
 
+    def quarter_url(name: str) -> str:
+        # The quarter converter takes 1–4 only: reverse with 4 and put the placeholder where the quarter is.
+        path = reverse(name, args=[YEAR, 4])
+        assert path.count(f"/{YEAR}/4/") == 1, path
+        return path.replace(f"/{YEAR}/4/", f"/{YEAR}/{{n}}/")
+
     return {
         "login": url("login"),
-        "entry": url("entry:quarter", YEAR, SENTINEL),
-        "template": url("entry:template", YEAR, SENTINEL),
-        "upload": url("entry:upload", YEAR, SENTINEL),
-        "review": url("entry:review", YEAR, SENTINEL),
+        "entry": quarter_url("entry:quarter"),
+        "template": quarter_url("entry:template"),
+        "upload": quarter_url("entry:upload"),
+        "review": quarter_url("entry:review"),
         "approve": url("entry:approve", SENTINEL),
         "return": url("entry:return", SENTINEL),
         "reopen": url("entry:reopen", SENTINEL),

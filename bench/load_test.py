@@ -645,6 +645,39 @@ def django_env(database_url: str, port: int, workers: int) -> dict[str, str]:
     return env
 
 
+def start_gunicorn(env: dict, port: int, workdir: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
+        cwd=BASE,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+        stdout=subprocess.DEVNULL,
+        stderr=open(workdir / f"gunicorn-{port}.log", "a"),
+    )
+
+
+def stop_servers(servers: list[subprocess.Popen]) -> None:
+    for server in servers:
+        server.send_signal(signal.SIGTERM)
+    for server in servers:
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+ROW = re.compile(r'<tr data-code="([^"]+)">(.*?)</tr>', re.S)
+
+
+def overview_rows(spec: dict, setup: dict, port: int) -> dict[str, str]:
+    """The overview's indicator rows (code → the row's text) as a manager signed in on this instance sees them."""
+    user = Reader(spec, setup["password"], port, Stats(), time.monotonic() + 60, setup)
+    user.login()
+    page = user.browser.get(user.url("dashboard"), "freshness").text
+    return {
+        code: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)).strip() for code, body in ROW.findall(page)
+    }
+
+
 def manage(env: dict, *args: str) -> str:
     proc = subprocess.run([PYTHON, "manage.py", *args], cwd=BASE, env=env, capture_output=True, text=True)
     if proc.returncode:
@@ -657,7 +690,13 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50, help="concurrent users (default 50)")
     parser.add_argument("--duration", type=float, default=90, help="seconds of load (default 90)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
-    parser.add_argument("--port", type=int, default=8117, help="gunicorn port (default 8117)")
+    parser.add_argument("--port", type=int, default=8117, help="first gunicorn port (default 8117)")
+    parser.add_argument(
+        "--instances",
+        type=int,
+        default=2,
+        help="gunicorn instances sharing the database, on --port, --port+10, … (default 2)",
+    )
     parser.add_argument("--pg-port", type=int, default=8118, help="private PostgreSQL port (default 8118)")
     parser.add_argument(
         "--system-postgres", action="store_true", help="use the machine's cluster (smrj_load)"
@@ -674,7 +713,8 @@ def main() -> int:
 
     sys.path.insert(0, str(BASE))
     postgres = SystemPostgres(args.database_url) if args.system_postgres else PrivatePostgres(args.pg_port)
-    server = None
+    servers: list[subprocess.Popen] = []
+    ports = [args.port + 10 * i for i in range(args.instances)]
     workdir = Path(tempfile.mkdtemp(prefix="smrj-load-"))
     try:
         log(
@@ -683,6 +723,8 @@ def main() -> int:
         )
         postgres.start()
         env = django_env(postgres.url, args.port, args.workers)
+        # Every instance: the same key and database, its own address (as servers behind one load balancer).
+        env["CSRF_TRUSTED_ORIGINS"] = ",".join(f"https://127.0.0.1:{port}" for port in ports)
         log("migrate + load_plan + users")
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "load_plan", "-v0")
@@ -699,22 +741,17 @@ def main() -> int:
                 check=True,
             ).stdout
         )
-        log(f"gunicorn: {args.workers} workers on 127.0.0.1:{args.port}")
-        server = subprocess.Popen(
-            [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
-            cwd=BASE,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=open(workdir / "gunicorn.log", "w"),
-        )
-        wait_for_port(args.port)
+        log(f"gunicorn: {args.instances} instances × {args.workers} workers on 127.0.0.1:{ports}")
+        servers = [start_gunicorn(env, port, workdir) for port in ports]
+        for port in ports:
+            wait_for_port(port)
 
         stats = Stats()
         stop_at = time.monotonic() + args.duration
         kinds = {"staff": Staff, "manager": Manager, "reader": Reader}
         threads = [
-            kinds[spec["role"]](spec, setup["password"], args.port, stats, stop_at, setup)
-            for spec in setup["users"]
+            kinds[spec["role"]](spec, setup["password"], ports[i % len(ports)], stats, stop_at, setup)
+            for i, spec in enumerate(setup["users"])
         ]
         log(
             f"{len(threads)} users ({staff} 担当者, {managers} 管理者, {readers} 閲覧) for {args.duration:.0f} s"
@@ -724,7 +761,7 @@ def main() -> int:
 
         if not args.no_faults:
             time.sleep(args.duration * 0.35)
-            victims = worker_pids(server.pid)
+            victims = worker_pids(servers[0].pid)
             if victims:
                 victim = random.choice(victims)
                 t = time.monotonic()
@@ -741,9 +778,27 @@ def main() -> int:
             t.join(timeout=args.duration + 120)
         elapsed = time.monotonic() - stats.t0
 
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
-        server = None
+        # After the last write: every instance shows the figures a freshly started server computes.
+        manager_spec = next(spec for spec in setup["users"] if spec["role"] == "manager")
+        shown = {port: overview_rows(manager_spec, setup, port) for port in ports}
+        stop_servers(servers)
+        servers = [start_gunicorn(env, ports[0], workdir)]
+        wait_for_port(ports[0])
+        fresh = overview_rows(manager_spec, setup, ports[0])
+        stop_servers(servers)
+        servers = []
+        stale = {
+            port: sorted(code for code in fresh if rows.get(code) != fresh[code])
+            for port, rows in shown.items()
+        }
+        freshness = {
+            "instances": len(ports),
+            "indicators_compared": len(fresh),
+            "stale": {str(port): codes for port, codes in stale.items() if codes},
+        }
+        log(
+            f"overview on {len(ports)} instances vs a fresh server: {len(fresh)} rows, stale {freshness['stale']}"
+        )
 
         log_path = workdir / "writes.json"
         log_path.write_text(json.dumps({"writes": stats.writes}), encoding="utf-8")
@@ -757,14 +812,10 @@ def main() -> int:
             print(verify.stderr, file=sys.stderr)
             return 1
         result = json.loads(verify.stdout)
+        result["freshness"] = freshness
         return report(stats, elapsed, result, args)
     finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        stop_servers(servers)
         postgres.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -790,6 +841,7 @@ def report(stats: Stats, elapsed: float, result: dict, args) -> int:
     figures = {
         "users": args.users,
         "workers": args.workers,
+        "instances": args.instances,
         "duration_s": round(elapsed, 1),
         "requests": total,
         "throughput_rps": round(total / elapsed, 1),
@@ -837,6 +889,13 @@ def report(stats: Stats, elapsed: float, result: dict, args) -> int:
             else json.dumps(problems, ensure_ascii=False)[:4000]
         )
     )
+    freshness = result.get("freshness", {})
+    stale = freshness.get("stale", {})
+    print(
+        f"freshness: overview on {freshness.get('instances')} instances vs a freshly started server, "
+        f"{freshness.get('indicators_compared')} indicators: "
+        + ("OK — the same figures everywhere" if not stale else f"STALE {stale}")
+    )
     if args.json:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
     # A run that wrote nothing (pages moved, logins refused) proves nothing: that is a failure too.
@@ -845,7 +904,8 @@ def report(stats: Stats, elapsed: float, result: dict, args) -> int:
     not_found = statuses.get("404", 0)
     if idle or not_found:
         print(f"no acknowledged {', '.join(idle) or '-'} writes; 404 responses: {not_found}")
-    return 1 if problems or unexpected or idle or not_found else 0
+    compared = freshness.get("indicators_compared", 0)
+    return 1 if problems or unexpected or idle or not_found or stale or not compared else 0
 
 
 if __name__ == "__main__":
