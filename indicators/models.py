@@ -221,6 +221,8 @@ class Actual(ReviewedEntry):
     class Meta:
         ordering = ["indicator__order", "fiscal_year__year", "quarter"]
         verbose_name = verbose_name_plural = "四半期実績"
+        # The default as-of quarter of every page is the year's last approved quarter: read from this index alone.
+        indexes = [models.Index(fields=["fiscal_year", "state", "quarter"], name="actual_year_state_quarter")]
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "fiscal_year", "quarter"], name="unique_actual_per_quarter"
