@@ -20,7 +20,7 @@ from indicators.progress import (
     IndicatorProgress,
     Kind,
     figure_from_actual,
-    progress_compute,
+    progress_with_unapproved,
     spec_from_indicator,
 )
 from measures import selectors as plan_selectors
@@ -163,19 +163,14 @@ def indicator_progress_rows(*, user, fiscal_year: FiscalYear, as_of_quarter: int
     as_of = as_of_quarter or default_as_of(fiscal_year)
     rows = []
     for ind in indicators:
-        spec = spec_from_indicator(ind)
-        figs = figures.get(ind.pk, [])
-        unapproved = sum(1 for f in figs if f.quarter <= as_of and not f.is_approved)
-        progress = progress_compute(spec=spec, figures=figs, as_of_quarter=as_of)
+        progress, with_unapproved, unapproved = progress_with_unapproved(
+            spec=spec_from_indicator(ind), figures=figures.get(ind.pk, []), as_of_quarter=as_of
+        )
         rows.append(
             ProgressRow(
                 indicator=ind,
                 progress=progress,
-                with_unapproved=progress_compute(
-                    spec=spec, figures=figs, as_of_quarter=as_of, include_unapproved=True
-                )
-                if unapproved
-                else progress,
+                with_unapproved=with_unapproved,
                 unapproved_count=unapproved,
                 final_rating=ratings.get(ind.pk),
             )

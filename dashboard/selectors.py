@@ -27,6 +27,7 @@ from indicators.progress import (
     QuarterFigure,
     Status,
     progress_compute,
+    progress_with_unapproved,
     spec_from_indicator,
 )
 from measures.models import Department, FiscalYear, Section
@@ -427,18 +428,13 @@ def _progress_row(*, values, n_fields, section, departments, figures, rating, as
         ind.department = departments[ind.department_id] = Department(
             id=ind.department_id, **dict(zip(DEPARTMENT_FIELDS, values[n_fields:], strict=True))
         )
-    spec = spec_from_indicator(ind)
-    progress = progress_compute(spec=spec, figures=figures, as_of_quarter=as_of)
-    unapproved = sum(1 for f in figures if f.quarter <= as_of and not f.is_approved)
+    progress, with_unapproved, unapproved = progress_with_unapproved(
+        spec=spec_from_indicator(ind), figures=figures, as_of_quarter=as_of
+    )
     return IndicatorProgressRow(
         indicator=ind,
         progress=progress,
-        # Most rows have nothing unapproved: the same figures give the same progress.
-        with_unapproved=progress_compute(
-            spec=spec, figures=figures, as_of_quarter=as_of, include_unapproved=True
-        )
-        if unapproved
-        else progress,
+        with_unapproved=with_unapproved,
         unapproved_count=unapproved,
         final_rating=None if rating is None else FinalRating(**dict(zip(RATING_FIELDS, rating, strict=True))),
     )

@@ -401,6 +401,22 @@ def progress_compute(
     )
 
 
+def progress_with_unapproved(
+    *, spec: IndicatorSpec, figures: list[QuarterFigure], as_of_quarter: int
+) -> tuple[IndicatorProgress, IndicatorProgress, int]:
+    """(progress from approved figures, the same counting every entered figure, how many figures up to the
+    as-of quarter are not approved): what every page shows side by side. With nothing unapproved the second is
+    the first (the same figures give the same progress)."""
+    progress = progress_compute(spec=spec, figures=figures, as_of_quarter=as_of_quarter)
+    unapproved = sum(1 for f in figures if f.quarter <= as_of_quarter and not f.is_approved)
+    with_unapproved = (
+        progress_compute(spec=spec, figures=figures, as_of_quarter=as_of_quarter, include_unapproved=True)
+        if unapproved
+        else progress
+    )
+    return progress, with_unapproved, unapproved
+
+
 def _no_data(spec: IndicatorSpec, as_of: int, note: str = "", quarters=(), **figures) -> IndicatorProgress:
     return IndicatorProgress(
         as_of_quarter=as_of,

@@ -14,6 +14,7 @@ from budgets.models import BudgetColumn, BudgetExecution, BudgetRow
 from indicators import xlsx_import
 from indicators.models import Actual, Indicator, TargetRevision
 from tests.api_support import post_json, token_client
+from tests.test_targets import post as post_target_form
 
 pytestmark = pytest.mark.django_db
 
@@ -222,17 +223,8 @@ def test_a_wrong_budget_amount_names_the_line_field_and_reason(staff_client, lin
 
 
 def target_post(client, indicator, **data):
-    form = {
-        "kind": indicator.kind,
-        "target": "",
-        "unit": indicator.unit,
-        "comparison": indicator.comparison,
-        "benchmark_multiplier": "",
-        "target_text": "",
-        "reason": "見直し",
-        **data,
-    }
-    return client.post(reverse("indicators:target_edit", args=[indicator.pk]), form)
+    """The target form as the page posts it (tests/test_targets.py), with a reason."""
+    return post_target_form(client, indicator, **{"reason": "見直し", **data})
 
 
 @pytest.mark.parametrize("typed", TYPED_1580)
