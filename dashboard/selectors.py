@@ -30,7 +30,7 @@ from indicators.progress import (
     progress_with_unapproved,
     spec_from_indicator,
 )
-from measures.models import Department, FiscalYear, Section
+from measures.models import Chapter, Department, FiscalYear, PlanDocument, Section, StaffProfile
 from measures.periods import QUARTERS, quarter_label
 from smrj_plan import data_version, formatting, permissions
 from smrj_plan.workflow import EntryState, state_label
@@ -326,6 +326,7 @@ def _indicator_progress(
             rows, as_of, has_approved = hit
             return list(rows), as_of, has_approved, key  # a caller may sort its list, not the cached one
     rows, as_of, has_approved = _indicator_progress_compute(
+        version=version,
         user=user,
         fiscal_year=fiscal_year,
         as_of_quarter=as_of_quarter,
@@ -337,17 +338,70 @@ def _indicator_progress(
     return list(rows), as_of, has_approved, key
 
 
+# The tables the indicators' own rows (with departments, sections, chapters) are read from, and what decides
+# which of them a user reads: a new actual or rating leaves these as they were.
+INDICATOR_TABLES = tuple(
+    model._meta.db_table
+    for model in (Indicator, Department, Section, Chapter, PlanDocument, FiscalYear, StaffProfile)
+)
+
+
+def _indicator_values(*, version, user, fiscal_year: FiscalYear, department_id, section_id, qs):
+    """The indicators' values (INDICATOR_ROW_FIELDS and the department's columns) and their sections, cached
+    under the version of INDICATOR_TABLES alone."""
+    key = None
+    if version is not None:
+        key = _cache_key(
+            "indicators",
+            version.of(*INDICATOR_TABLES),
+            fiscal_year.pk,
+            _reader_scope(user),
+            department_id,
+            section_id,
+        )
+        hit = caches[PROGRESS_CACHE].get(key)
+        if hit is not None:
+            return hit
+    # The department's few columns come joined (one query less); sections carry long texts, read apart.
+    ind_values = list(
+        qs.values_list(*INDICATOR_ROW_FIELDS, *(f"department__{name}" for name in DEPARTMENT_FIELDS))
+    )
+    section_pos = INDICATOR_ROW_FIELDS.index("section_id")
+    sections = {}
+    if ind_values:
+        sections = {
+            s.pk: s
+            for s in Section.objects.filter(pk__in={r[section_pos] for r in ind_values}).select_related(
+                "chapter"
+            )
+        }
+    value = (ind_values, sections)
+    if key is not None:
+        caches[PROGRESS_CACHE].set(key, value, PROGRESS_CACHE_SECONDS)
+    return value
+
+
 def _indicator_progress_compute(
-    *, user, fiscal_year: FiscalYear, as_of_quarter: int | None, department_id: int | None, section_id
+    *,
+    version,
+    user,
+    fiscal_year: FiscalYear,
+    as_of_quarter: int | None,
+    department_id: int | None,
+    section_id,
 ) -> tuple[list[IndicatorProgressRow], int, bool]:
     qs = dashboard_indicator_queryset(user=user, fiscal_year=fiscal_year)
     if department_id is not None:
         qs = qs.filter(department_id=department_id)
     if section_id is not None:
         qs = qs.filter(section_id=section_id)
-    # The department's few columns come joined (one query less); sections carry long texts, read apart.
-    ind_values = list(
-        qs.values_list(*INDICATOR_ROW_FIELDS, *(f"department__{name}" for name in DEPARTMENT_FIELDS))
+    ind_values, sections = _indicator_values(
+        version=version,
+        user=user,
+        fiscal_year=fiscal_year,
+        department_id=department_id,
+        section_id=section_id,
+        qs=qs,
     )
     # The same filter as a subquery: cheaper to build than an IN list of every id, and just as exact.
     indicator_ids = qs.values("pk")
@@ -366,14 +420,6 @@ def _indicator_progress_compute(
         # The year's last approved quarter, not the department's: every page and the workbook start alike.
         as_of_quarter = indicator_selectors.actual_last_approved_quarter(fiscal_year=fiscal_year)
     section_pos = INDICATOR_ROW_FIELDS.index("section_id")
-    sections = {}
-    if ind_values:
-        sections = {
-            s.pk: s
-            for s in Section.objects.filter(pk__in={r[section_pos] for r in ind_values}).select_related(
-                "chapter"
-            )
-        }
     n_fields = len(INDICATOR_ROW_FIELDS)
     figures_raw: dict[int, list[tuple]] = defaultdict(list)
     for values in fig_values:

@@ -1,14 +1,17 @@
 """The data version: what cached reads are keyed by (docs/domain.md「表示の約束」).
 
 The database writes it: after every migrate, each table of the apps the figures are read from gets a trigger that
-adds a row to `DataChange` on INSERT, UPDATE and DELETE (per statement in PostgreSQL, per row in SQLite). So a
+adds a row naming the table to `DataChange` on INSERT, UPDATE and DELETE (per statement in PostgreSQL, per row in
+SQLite). So a
 change shows on the next request whoever made it — a service, the admin, a queryset update, `load_plan`,
 `restore_data` or SQL typed by hand — and on every application server sharing the database, each with its own
 cache. The history tables are left out: they change only with the table they record.
 
-`current()` reads the database's epoch (a random token made after migrate, `DataEpoch`) and (COUNT, MIN, MAX) of
-the change rows the reading transaction can see, in one query. Rows are only ever added, and old ones removed
-from the bottom, so two different sets of committed changes never give the same version: a cache entry written
+`current()` reads the database's epoch (a random token made after migrate, `DataEpoch`) and, per table, (COUNT,
+MIN, MAX) of the change rows the reading transaction can see, in one query. A read that depends on a few tables
+only is keyed by theirs (`Version.of`): a new actual does not make the indicators' own columns read again. Rows
+are only ever added, and old ones removed from the bottom, so two different sets of committed changes never give
+the same version: a cache entry written
 under one version never answers for data it did not see, and the epoch keeps a new or restored database (whose
 counts start again) apart from the one before. A change committed after the version was read but before the
 figures were read makes the entry newer than its key, never older.
@@ -29,8 +32,21 @@ TABLE = "smrj_plan_datachange"
 EPOCH_TABLE = "smrj_plan_dataepoch"
 TRIGGER = "smrj_data_changed"
 # Beyond this many rows, the oldest are removed (keeping KEEP): the count query stays cheap.
-PRUNE_AT = 50_000
+PRUNE_AT = 20_000
 KEEP = 1_000
+
+
+class Version(tuple):
+    """(epoch, ((table, count, min, max), …)): hashable, equal only for the same committed changes."""
+
+    __slots__ = ()
+
+    def of(self, *tables: str) -> tuple:
+        """The part of the version that concerns these tables (a table never changed since the last prune has
+        no entry: the same as long as it stays unchanged)."""
+        epoch, counts = self
+        wanted = set(tables)
+        return (epoch, tuple(entry for entry in counts if entry[0] in wanted))
 
 
 def watched_tables() -> list[str]:
@@ -65,7 +81,7 @@ def install_triggers(using: str = DEFAULT_DB_ALIAS) -> int:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"CREATE OR REPLACE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN INSERT INTO {quote(TABLE)} DEFAULT VALUES; RETURN NULL; END $$"
+                f"BEGIN INSERT INTO {quote(TABLE)} (table_name) VALUES (TG_TABLE_NAME); RETURN NULL; END $$"
             )
             for table in tables:
                 cursor.execute(
@@ -76,33 +92,44 @@ def install_triggers(using: str = DEFAULT_DB_ALIAS) -> int:
             for table in tables:
                 for event in ("INSERT", "UPDATE", "DELETE"):
                     name = quote(f"{TRIGGER}_{table}_{event.lower()}")
+                    # Table names come from the models (letters, digits, underscores): safe in a literal.
                     cursor.execute(
                         f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON {quote(table)} "
-                        f"BEGIN INSERT INTO {quote(TABLE)} (id) VALUES (NULL); END"
+                        f"BEGIN INSERT INTO {quote(TABLE)} (table_name) VALUES ('{table}'); END"
                     )
         else:
             return 0
     return len(tables)
 
 
-def current(using: str = DEFAULT_DB_ALIAS) -> tuple[str, int, int, int] | None:
-    """The version of the data this transaction sees: (epoch, count, lowest id, highest id) of the change rows;
-    None where nothing may be cached (no epoch yet, or a database without the triggers)."""
+def current(using: str = DEFAULT_DB_ALIAS) -> Version | None:
+    """The version of the data this transaction sees; None where nothing may be cached (no epoch yet, or a
+    database without the triggers)."""
     connection = connections[using]
     if connection.vendor not in ("postgresql", "sqlite"):
         return None
     quote = connection.ops.quote_name
-    query = f"SELECT (SELECT MIN(token) FROM {quote(EPOCH_TABLE)}), COUNT(*), MIN(id), MAX(id) FROM {quote(TABLE)}"
+    query = (
+        f"SELECT (SELECT MIN(token) FROM {quote(EPOCH_TABLE)}), table_name, COUNT(*), MIN(id), MAX(id) "
+        f"FROM {quote(TABLE)} GROUP BY table_name ORDER BY table_name"
+    )
+    epoch_query = f"SELECT MIN(token) FROM {quote(EPOCH_TABLE)}"
     with connection.cursor() as cursor:
         cursor.execute(query)
-        epoch, count, low, high = cursor.fetchone()
-        if count > PRUNE_AT:
+        rows = cursor.fetchall()
+        if sum(row[2] for row in rows) > PRUNE_AT:
+            high = max(row[4] for row in rows)
             cursor.execute(f"DELETE FROM {quote(TABLE)} WHERE id <= %s", [high - KEEP])
             cursor.execute(query)
-            epoch, count, low, high = cursor.fetchone()
+            rows = cursor.fetchall()
+        if rows:
+            epoch = rows[0][0]
+        else:
+            cursor.execute(epoch_query)
+            epoch = cursor.fetchone()[0]
     if epoch is None:
         return None
-    return (epoch, count, low or 0, high or 0)
+    return Version((epoch, tuple((name, count, low, high) for _epoch, name, count, low, high in rows)))
 
 
 def fragment_key(*parts) -> tuple:

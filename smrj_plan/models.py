@@ -49,9 +49,12 @@ class DataChange(models.Model):
     (`data_version.current`); nothing in the application writes them."""
 
     id = models.BigAutoField(primary_key=True)
+    table_name = models.CharField("表", max_length=63, default="")
 
     class Meta:
         verbose_name = verbose_name_plural = "データ変更の記録"
+        # The version is counted per table (`data_version.current`): read from this index alone.
+        indexes = [models.Index(fields=["table_name", "id"], name="datachange_table_id")]
 
     def __str__(self):
         return f"変更 {self.pk}"

@@ -21,13 +21,13 @@ OVERVIEW = reverse("dashboard:overview")
 def compute_calls(monkeypatch):
     """How many times the progress arithmetic ran (the memo's misses show as calls)."""
     calls = []
-    real = dashboard_selectors.progress_compute
+    real = dashboard_selectors.progress_with_unapproved
 
     def counting(**kwargs):
         calls.append(kwargs["spec"])
         return real(**kwargs)
 
-    monkeypatch.setattr(dashboard_selectors, "progress_compute", counting)
+    monkeypatch.setattr(dashboard_selectors, "progress_with_unapproved", counting)
     return calls
 
 
@@ -50,10 +50,18 @@ def test_an_unchanged_overview_is_not_recomputed_and_costs_fewer_queries(manager
         first = manager_client.get(OVERVIEW).content
     computed = len(compute_calls)
     assert computed >= 28  # every indicator of the plan
+    # After a change of one actual, only that indicator's row is computed again, from two queries less.
+    add_actual("1-2", 1, value="5")
+    with test_utils.CaptureQueriesContext(connection) as after_a_change:
+        manager_client.get(OVERVIEW)
+    assert len(compute_calls) == computed + 1
+    assert len(after_a_change) == len(miss) - 2  # the indicators and their sections come from the cache
+    computed = len(compute_calls)
+    miss = after_a_change
     # The cache answers after the version query alone: the four data queries and the arithmetic are saved.
     with test_utils.CaptureQueriesContext(connection) as hit:
         second = manager_client.get(OVERVIEW).content
-    assert len(hit) == len(miss) - 4
+    assert len(hit) == len(miss) - 2  # actuals and final ratings are not read either
     assert sum("smrj_plan_datachange" in q["sql"] for q in hit.captured_queries) == 1
     assert len(compute_calls) == computed
     assert page_content(second) == page_content(first)

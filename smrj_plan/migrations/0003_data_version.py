@@ -14,10 +14,12 @@ class Migration(migrations.Migration):
             name='DataChange',
             fields=[
                 ('id', models.BigAutoField(primary_key=True, serialize=False)),
+                ('table_name', models.CharField(default='', max_length=63, verbose_name='表')),
             ],
             options={
                 'verbose_name': 'データ変更の記録',
                 'verbose_name_plural': 'データ変更の記録',
+                'indexes': [models.Index(fields=['table_name', 'id'], name='datachange_table_id')],
             },
         ),
         migrations.CreateModel(
