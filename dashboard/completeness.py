@@ -30,11 +30,13 @@ def work_quarter(year: YearCompleteness) -> int:
 
 
 def landing_work(*, fiscal_year: FiscalYear) -> list[QuarterWork]:
-    """The quarters a 管理者 still has work in: every quarter not yet locked up to the quarter work is happening
-    in (an earlier quarter left open is listed too). Three queries."""
+    """The quarters a 管理者 still has work in: every quarter not yet locked, up to the quarter work is happening
+    in or the first quarter not locked, whichever is later (an earlier quarter left open is listed too; once a
+    quarter is locked the next one is listed). Three queries."""
     year = indicator_completeness(fiscal_year=fiscal_year)
     locks = quarter_lock_map(fiscal_year=fiscal_year)
-    upto = work_quarter(year)
+    open_quarters = [q for q in QUARTERS if not (q in locks and locks[q].is_locked)]
+    upto = max(work_quarter(year), open_quarters[0] if open_quarters else 0)
     lines = []
     for q in QUARTERS:
         if q > upto or (q in locks and locks[q].is_locked):

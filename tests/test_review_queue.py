@@ -131,10 +131,19 @@ def test_the_managers_landing_page_says_what_waits(scenario, manager_client, aud
         assert "work-summary" not in other.get("/dashboard/").content.decode()
 
 
-def test_a_locked_quarter_leaves_the_landing_summary(scenario, manager, manager_client, fiscal_year):
+def test_a_locked_quarter_leaves_the_landing_summary_and_the_next_one_is_listed(
+    scenario, manager, manager_client, fiscal_year
+):
     services.quarter_lock(fiscal_year=fiscal_year, quarter=1, user=manager, reason="締め")
-    body = manager_client.get("/dashboard/").content.decode()
-    assert "締めていない四半期に作業はありません。" in body
+    summary = re.search(
+        r'id="work-summary"(.*?)</section>', manager_client.get("/dashboard/").content.decode(), re.S
+    )
+    lines = dict(re.findall(r'<li data-quarter="(\d)">(.*?)</li>', summary.group(1), re.S))
+    assert list(lines) == ["2"]
+    assert "承認待ち 0件" in lines["2"] and "未提出の部署 15" in lines["2"]
+    for q in (2, 3, 4):
+        services.quarter_lock(fiscal_year=fiscal_year, quarter=q, user=manager, reason="締め")
+    assert "締めていない四半期に作業はありません。" in manager_client.get("/dashboard/").content.decode()
 
 
 def test_staff_may_not_open_the_completeness_page_and_auditors_may(scenario, staff_client, auditor_client):
