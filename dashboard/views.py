@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from budgets.completeness import execution_completeness
 from budgets.models import Account, BudgetTable
 from dashboard import charts
 from dashboard import completeness as dashboard_completeness
@@ -158,6 +159,7 @@ def completeness(request, year: int):
             "departments": quarter_state.departments,
             "matrix": year_state.rows(),
             "quarters": QUARTERS,
+            "execution_columns": execution_completeness(fiscal_year=fiscal_year, quarter=quarter),
         },
     )
 

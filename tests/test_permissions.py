@@ -123,6 +123,7 @@ EXPECTED = {
     "budgets:execution_save": R(302, 302, 403, 403, method="POST"),
     "budgets:execution_line": R(200, 404, 200, 200),
     "budgets:execution_action": R(403, 404, 302, 403, method="POST", data={"action": "approve"}),
+    "budgets:execution_bulk_approve": R(403, 403, 302, 403, method="POST"),
     "budgets:execution_history": R(200, 404, 200, 200),
 }
 
@@ -250,6 +251,7 @@ def url_for(name, o):
                 "budgets:execution_save": {"account": o["table"].account.code, "quarter": quarter},
                 "budgets:execution_line": {"row": o["row"].pk, "column": o["column"].pk},
                 "budgets:execution_action": {"pk": o["execution"].pk},
+                "budgets:execution_bulk_approve": {"account": o["table"].account.code},
                 "budgets:execution_history": {"pk": o["execution"].pk},
             }
         )

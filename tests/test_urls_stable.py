@@ -78,6 +78,12 @@ BOOKMARKS = [
     ("/budgets/execution/ippan/q1/", "budgets:execution_save", "GET", {405}),
     ("/budgets/execution/line/{row}/{col}/", "budgets:execution_line", "GET", {200}),
     ("/budgets/execution/entry/{execution}/action/", "budgets:execution_action", "GET", {405}),
+    (
+        "/budgets/execution/ippan/approve/",
+        "budgets:execution_bulk_approve",
+        "GET",
+        {405},
+    ),  # the bulk approval
     ("/budgets/execution/entry/{execution}/history/", "budgets:execution_history", "GET", {200}),
     # Measures' progress and the self-evaluation (added with evaluation/)
     ("/evaluation/", "evaluation:index", "GET", {200}),
