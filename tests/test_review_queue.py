@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indicators import services
 from indicators.completeness import indicator_completeness
@@ -17,6 +19,7 @@ from measures.models import Department
 from smrj_plan.models import QuarterLock
 from smrj_plan.roles import Role
 from tests.conftest import make_user
+from tests.test_hostile_input import EXAMPLES, assert_no_server_error, hostile_text, rolled_back
 
 D = Decimal
 REVIEW = "/entry/2024/1/review/"
@@ -424,3 +427,25 @@ def test_a_complete_quarter_locks_without_asking(manager_client, fiscal_year):
 def test_the_review_page_warns_before_the_lock(scenario, manager_client):
     body = manager_client.get(REVIEW).content.decode()
     assert "承認済みでない指標が26件あります" in body
+
+
+@EXAMPLES
+@given(ids=st.lists(hostile_text, max_size=6), version=hostile_text, confirmed=st.sampled_from(["", "yes"]))
+def test_hostile_bulk_approvals_never_fail_and_never_approve_half(scenario, manager, ids, version, confirmed):
+    """Random and malicious ids and versions: never a 500; either every selected row is approved or none."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(manager)
+    with rolled_back():
+        data = {"ids": ids, "confirmed": confirmed}
+        for raw in ids:
+            data[f"version-{raw}"] = version
+        before = dict(Actual.objects.values_list("pk", "state"))
+        response = client.post(BULK, data)
+        assert_no_server_error(response)
+        after = dict(Actual.objects.values_list("pk", "state"))
+        changed = {pk for pk in before if before[pk] != after[pk]}
+        if changed:  # only a readable selection of submitted rows with their versions gets this far
+            assert confirmed == "yes" and all(after[pk] == "approved" for pk in changed)
+            assert len(changed) == len(ids)
