@@ -80,8 +80,8 @@ def test_a_manager_works_through_the_quarter_from_the_landing_page(queue_server,
     expect(queue_row(page, "1-1")).to_contain_text("1,000社以上")
 
     # Select both, confirm once, both approved.
-    queue_row(page, "1-1").get_by_label("1-1を選ぶ").check()
-    queue_row(page, "1-3").get_by_label("1-3を選ぶ").check()
+    queue_row(page, "1-1").get_by_label("1-1を一括承認に含める").check()
+    queue_row(page, "1-3").get_by_label("1-3を一括承認に含める").check()
     page.get_by_role("button", name="選んだものを一括承認…").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("2件を一括承認しますか")
     expect(page.locator("#confirm-1-3")).to_contain_text("17.5%")
