@@ -5,8 +5,8 @@ One read model, used by the 提出状況 page, the 管理者's landing page (承
 before a quarter is locked (締め), so the three can never disagree. Plain reads: no HTML, no Http404; who may see
 the figures is the caller's business (`smrj_plan.permissions`).
 
-Two queries whatever the size of the plan: the year's indicators (with department and section) and the states
-of the year's actuals.
+Two queries whatever the size of the plan, both read as plain values (the landing page pays for them on every
+visit): the year's indicators (with department and section) and the states of the year's actuals.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from indicators.models import Actual, Indicator
 from indicators.selectors import indicator_is_due
-from measures.models import Department, FiscalYear
+from measures.models import FiscalYear
 from measures.periods import QUARTERS
 from smrj_plan.workflow import EntryState
 
@@ -45,10 +45,55 @@ def state_label(state: str) -> str:
 
 
 @dataclass(frozen=True)
+class IndicatorRef:
+    """What the completeness pages show of an indicator (read as values, not model instances)."""
+
+    pk: int
+    code: str
+    name: str
+    order: int
+    kind: str
+    frequency: str
+    department_id: int | None
+    department_name: str
+    department_order: int
+    section_id: int
+    section_number: int
+    section_title: str
+    chapter_number: int
+    chapter_numeral: str
+
+    @property
+    def section_label(self) -> str:
+        """「柱1 地域牽引…」 for the pillars of chapter I, 「II-1 …」 for the other chapters' items."""
+        if self.chapter_number == 1:
+            return f"柱{self.section_number} {self.section_title}"
+        return f"{self.chapter_numeral}-{self.section_number} {self.section_title}"
+
+
+INDICATOR_COLUMNS = {
+    "pk": "pk",
+    "code": "code",
+    "name": "name",
+    "order": "order",
+    "kind": "kind",
+    "frequency": "frequency",
+    "department_id": "department_id",
+    "department_name": "department__name",
+    "department_order": "department__order",
+    "section_id": "section_id",
+    "section_number": "section__number",
+    "section_title": "section__title",
+    "chapter_number": "section__chapter__number",
+    "chapter_numeral": "section__chapter__numeral",
+}
+
+
+@dataclass(frozen=True)
 class CompletenessCell:
     """One indicator in one quarter."""
 
-    indicator: Indicator
+    indicator: IndicatorRef
     quarter: int
     state: str  # one of STATES, or NOT_DUE
     actual_id: int | None = None
@@ -66,16 +111,14 @@ class CompletenessCell:
 class DepartmentCompleteness:
     """One department's due indicators in one quarter, counted by state."""
 
-    department: Department | None  # None: indicators nobody owns yet (a new indicator 要確認)
+    department_id: int | None  # None: indicators nobody owns yet (a new indicator 要確認)
+    department_name: str = ""
+    department_order: int = 0
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
 
     @property
     def name(self) -> str:
-        return self.department.name if self.department is not None else "担当部署なし"
-
-    @property
-    def department_id(self) -> int | None:
-        return self.department.pk if self.department is not None else None
+        return self.department_name if self.department_id is not None else "担当部署なし"
 
     @property
     def total(self) -> int:
@@ -140,14 +183,14 @@ class QuarterCompleteness:
 @dataclass
 class YearCompleteness:
     fiscal_year: FiscalYear
-    indicators: list[Indicator]
+    indicators: list[IndicatorRef]
     quarters: dict[int, QuarterCompleteness]
     _cells: dict[tuple[int, int], CompletenessCell] = field(default_factory=dict, repr=False)
 
     def cell(self, indicator_pk: int, quarter: int) -> CompletenessCell:
         return self._cells[(indicator_pk, quarter)]
 
-    def rows(self) -> list[tuple[Indicator, list[CompletenessCell]]]:
+    def rows(self) -> list[tuple[IndicatorRef, list[CompletenessCell]]]:
         """Each indicator with its four quarters (the matrix)."""
         return [(ind, [self._cells[(ind.pk, q)] for q in QUARTERS]) for ind in self.indicators]
 
@@ -157,14 +200,15 @@ def indicator_completeness(*, fiscal_year: FiscalYear, department_id: int | None
 
     `department_id` narrows to one department's indicators (None: all). Annual indicators are 対象外 before
     第4四半期 and are not counted."""
-    indicators_qs = (
-        Indicator.objects.filter(plan__fiscal_year=fiscal_year)
-        .select_related("department", "section__chapter")
-        .order_by("order")
-    )
+    indicators_qs = Indicator.objects.filter(plan__fiscal_year=fiscal_year).order_by("order")
     if department_id is not None:
         indicators_qs = indicators_qs.filter(department_id=department_id)
-    indicators = list(indicators_qs)
+    indicators = []
+    for values in indicators_qs.values_list(*INDICATOR_COLUMNS.values()):
+        row = dict(zip(INDICATOR_COLUMNS, values, strict=True))
+        row["department_name"] = row["department_name"] or ""  # no 部署 (a new indicator 要確認)
+        row["department_order"] = row["department_order"] or 0
+        indicators.append(IndicatorRef(**row))
     states = {
         (indicator_id, quarter): (state, pk)
         for indicator_id, quarter, state, pk in Actual.objects.filter(
@@ -187,11 +231,15 @@ def indicator_completeness(*, fiscal_year: FiscalYear, department_id: int | None
             quarter.cells.append(cell)
             dept = by_department.get(ind.department_id)
             if dept is None:
-                dept = by_department[ind.department_id] = DepartmentCompleteness(department=ind.department)
+                dept = by_department[ind.department_id] = DepartmentCompleteness(
+                    department_id=ind.department_id,
+                    department_name=ind.department_name,
+                    department_order=ind.department_order,
+                )
             dept.counts[state] += 1
         quarter.departments = sorted(
             by_department.values(),
-            key=lambda d: (d.department is None, d.department.order if d.department else 0, d.name),
+            key=lambda d: (d.department_id is None, d.department_order, d.name),
         )
         quarters[q] = quarter
     return YearCompleteness(fiscal_year=fiscal_year, indicators=indicators, quarters=quarters, _cells=cells)

@@ -230,19 +230,12 @@ def _queue_filters(params, *, departments, sections) -> tuple[dict, list[str], s
     return filters, problems, urlencode(kept)
 
 
-def _section_choices(indicators) -> list:
+def _section_choices(indicators) -> list[tuple[int, str]]:
+    """The sections (柱・項目) of the year's indicators, in plan order, with their labels."""
     seen = {}
-    for ind in indicators:
-        seen.setdefault(ind.section_id, ind.section)
-    return sorted(seen.values(), key=lambda s: (s.chapter.number, s.number))
-
-
-def _section_label(section) -> str:
-    return (
-        section.pillar_label
-        if section.is_pillar
-        else f"{section.chapter.numeral}-{section.number} {section.title}"
-    )
+    for ind in sorted(indicators, key=lambda i: (i.chapter_number, i.section_number)):
+        seen.setdefault(ind.section_id, ind.section_label)
+    return list(seen.items())
 
 
 @login_required
@@ -256,8 +249,8 @@ def review(request, year: int, quarter: int):
     sections = _section_choices(year_state.indicators)
     filters, problems, query = _queue_filters(
         request.GET,
-        departments={d.department_id for d in quarter_state.departments if d.department is not None},
-        sections={s.pk for s in sections},
+        departments={d.department_id for d in quarter_state.departments if d.department_id is not None},
+        sections={pk for pk, _label in sections},
     )
     for problem in problems:
         messages.warning(request, problem)
@@ -285,8 +278,8 @@ def review(request, year: int, quarter: int):
             "state_counts": [(s, completeness.state_label(s), n) for s, n in quarter_state.count_list],
             "filter_values": filters,
             "filter_query": query,
-            "departments": [d for d in quarter_state.departments if d.department is not None],
-            "sections": [(s.pk, _section_label(s)) for s in sections],
+            "departments": [d for d in quarter_state.departments if d.department_id is not None],
+            "sections": sections,
             "states": [(s, completeness.state_label(s)) for s in completeness.STATES],
         },
     )

@@ -80,6 +80,7 @@ def test_columns_are_counted_by_state_for_the_quarter(entries, fiscal_year):
 
 def test_the_completeness_page_lists_the_execution_columns(entries, manager_client):
     body = manager_client.get("/dashboard/2024/completeness/?q=2").content.decode()
+    assert body.count('id="execution-counts"') == 1 and "<title>提出状況" in body
     table = re.search(
         r'<table class="completeness-table" id="execution-counts">(.*?)</table>', body, re.S
     ).group(1)
