@@ -79,6 +79,9 @@ class IndicatorProgressRow:
     with_unapproved: IndicatorProgress  # every entered figure (下書き・提出済み included)
     unapproved_count: int
     final_rating: FinalRating | None
+    # The workflow state of each quarter entered, ((quarter, state), …): what 提出状況 counts (the landing page's
+    # work summary is built from these rows, with no query of its own).
+    states: tuple[tuple[int, str], ...] = ()
     # The row's <tr> as the overview tables rendered it, per table layout (IndicatorProgressTable.body_rows);
     # memoised rows keep it, so an unchanged page is not formatted again.
     html: dict = field(default_factory=dict, compare=False, repr=False)
@@ -149,6 +152,7 @@ class DashboardOverview:
     has_approved_data: bool
     pillar_choices: list[Section] = field(default_factory=list)
     department_choices: list[Department] = field(default_factory=list)
+    all_rows: list[IndicatorProgressRow] = field(default_factory=list)  # every readable indicator, unfiltered
     # What pages render from this overview alone, kept with the memoised rows it came from (so it is dropped
     # with them and can never outlive a change of the data); the page adds its request parameters to the key.
     fragments: dict = field(default_factory=dict, repr=False)
@@ -452,6 +456,7 @@ def _indicator_progress(
                 else progress,
                 unapproved_count=unapproved,
                 final_rating=ratings.get(ind.pk),
+                states=tuple((f.quarter, f.state) for f in figs),
             )
         )
     fragments: dict = {}
@@ -517,6 +522,7 @@ def dashboard_overview(
         {r.indicator.department_id: r.indicator.department for r in rows}.values(),
         key=lambda d: (d.order, d.code),
     )
+    all_rows = rows
     if department_id is not None:
         rows = [r for r in rows if r.indicator.department_id == department_id]
     pillars = pillar_summaries(rows=rows)
@@ -532,6 +538,7 @@ def dashboard_overview(
         has_approved_data=has_approved,
         pillar_choices=pillar_choices,
         department_choices=department_choices,
+        all_rows=all_rows,
         fragments=fragments,
         filter_key=filter_key,
     )

@@ -118,16 +118,29 @@ def overview(request):
     # offered and the request's parameters (filters, sorting; the header links keep the others): all in the key.
     years_key = tuple((fy.pk, fy.year, fy.label) for fy in years)
     content = overview.fragment((years_key, request.GET.urlencode()), render_content)
-    # The work waiting for a 管理者 (承認待ち・未提出の部署) is read fresh on every request, outside the memo.
-    work = (
-        dashboard_completeness.landing_work(fiscal_year=fiscal_year)
-        if permissions.can_see_work_summary(request.user)
-        else None
-    )
+    work_html = ""
+    if permissions.can_see_work_summary(request.user):
+        # The work waiting (承認待ち・未提出の部署) is counted from the overview's own rows (every indicator and
+        # its actuals' states, for a 管理者) and the locks, read here and put in the fragment's key: kept with the
+        # memoised rows, it can never outlive a change of either.
+        locks = indicator_selectors.quarter_lock_map(fiscal_year=fiscal_year)
+        locked = tuple(sorted(q for q, lock in locks.items() if lock.is_locked))
+        work_html = overview.fragment(
+            ("work", locked),
+            lambda: render_to_string(
+                "dashboard/_work_summary.html",
+                {
+                    "work": dashboard_completeness.landing_work(
+                        fiscal_year=fiscal_year, rows=overview.all_rows, locks=locks
+                    ),
+                    "fiscal_year": fiscal_year,
+                },
+            ),
+        )
     return render(
         request,
         "dashboard/overview.html",
-        {"overview": overview, "content": mark_safe(content), "work": work, "fiscal_year": fiscal_year},
+        {"overview": overview, "content": mark_safe(content), "work_html": mark_safe(work_html)},
     )
 
 

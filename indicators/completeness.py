@@ -215,6 +215,18 @@ def indicator_completeness(*, fiscal_year: FiscalYear, department_id: int | None
             fiscal_year=fiscal_year, indicator__in=[i.pk for i in indicators]
         ).values_list("indicator_id", "quarter", "state", "pk")
     }
+    return completeness_build(fiscal_year=fiscal_year, indicators=indicators, states=states)
+
+
+def completeness_build(
+    *,
+    fiscal_year: FiscalYear,
+    indicators: list[IndicatorRef],
+    states: dict[tuple[int, int], tuple[str, int | None]],
+) -> YearCompleteness:
+    """The counting itself, from indicators (plan order) and their actuals' states by (indicator id, quarter)
+    → (state, actual id or None). `indicator_completeness` reads both; a page that has already read the same
+    rows (the dashboard, `dashboard.completeness.landing_work`) passes them in."""
     cells: dict[tuple[int, int], CompletenessCell] = {}
     quarters = {}
     for q in QUARTERS:

@@ -152,9 +152,9 @@ def test_overview_sorts_by_achievement_rate_missing_ranking_lowest(manager_clien
 def test_overview_query_count_does_not_grow_with_data(manager_client, django_assert_max_num_queries):
     # 8: session, user, groups, years, indicators (departments joined), sections, actuals, final ratings. The
     # overview's memo adds none: it is keyed by the rows those queries read, so a hit costs the same. A 管理者's
-    # landing page adds 3 for the work waiting (the completeness read model's indicators and actuals, the locks).
+    # landing page adds 1 for the work waiting (the locks; the states come with the rows already read).
     # Warm: no data.
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(9):
         manager_client.get(reverse("dashboard:overview"))
     fy = FiscalYear.objects.get(year=2024)
     for indicator in Indicator.objects.filter(plan__fiscal_year=fy, kind="count"):
@@ -162,7 +162,7 @@ def test_overview_query_count_does_not_grow_with_data(manager_client, django_ass
             Actual.objects.create(
                 indicator=indicator, fiscal_year=fy, quarter=q, state="approved", value=D(10)
             )
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(9):
         response = manager_client.get(reverse("dashboard:overview"), {"q": 4})
     assert response.status_code == 200
 

@@ -449,3 +449,23 @@ def test_hostile_bulk_approvals_never_fail_and_never_approve_half(scenario, mana
         if changed:  # only a readable selection of submitted rows with their versions gets this far
             assert confirmed == "yes" and all(after[pk] == "approved" for pk in changed)
             assert len(changed) == len(ids)
+
+
+def test_the_landing_summary_follows_every_approval_and_return(
+    scenario, manager_client, django_assert_max_num_queries
+):
+    """Kept with the dashboard's memoised rows, it is never stale: each change of a state is a new count."""
+
+    def line():
+        body = manager_client.get("/dashboard/").content.decode()
+        return re.search(r'<li data-quarter="1">(.*?)</li>', body, re.S).group(1)
+
+    assert "承認待ち 2件" in line() and "未提出の部署 14" in line()
+    with django_assert_max_num_queries(9):  # a memo hit: the overview's 8 and the locks
+        line()
+    a11, a13 = scenario["1-1"], scenario["1-3"]
+    manager_client.post(BULK, {**_selection(a11), "confirmed": "yes"})
+    assert "承認待ち 1件" in line() and "未提出の部署 14" in line()
+    manager_client.post(f"/entry/actual/{a13.pk}/return/", {"reason": "内訳を添付", "version": a13.version})
+    # 経営支援部 now has a figure to send again.
+    assert "承認待ち 0件" in line() and "未提出の部署 15" in line()
