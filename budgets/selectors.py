@@ -46,6 +46,7 @@ class GridColumn:
     role: str  # BudgetColumn.Role: ledger / segment / segment_total / grand_total
     pk: int = 0
     department_id: int | None = None
+    department_name: str = ""  # the 部署 entering its 執行額 (joined with the column, no query of its own)
 
     @property
     def label(self) -> str:
@@ -126,6 +127,7 @@ def _grid_from(table: BudgetTable) -> BudgetGrid:
             role=c.role,
             pk=c.pk,
             department_id=c.department_id,
+            department_name=c.department.name if c.department_id else "",
         )
         for c in table.columns.all()
     )
@@ -175,7 +177,7 @@ def _table_queryset(*, fiscal_year: int):
         BudgetTable.objects.filter(fiscal_year__year=fiscal_year)
         .select_related("account", "fiscal_year")
         .prefetch_related(
-            Prefetch("columns", queryset=BudgetColumn.objects.order_by("order")),
+            Prefetch("columns", queryset=BudgetColumn.objects.select_related("department").order_by("order")),
             Prefetch("rows", queryset=BudgetRow.objects.select_related("parent").order_by("order")),
             Prefetch("rows__cells", queryset=BudgetCell.objects.all()),
         )
@@ -388,6 +390,7 @@ class ExecutionLine:
     column_label: str
     department_id: int | None
     budget: Decimal | None
+    department_name: str = ""
     approved: dict[int, Decimal] = field(default_factory=dict)  # quarter → approved amount
     pending: dict[int, Decimal] = field(
         default_factory=dict
@@ -471,6 +474,7 @@ def budget_execution_summary(
                 column_pk=col.pk,
                 column_label=col.label,
                 department_id=col.department_id,
+                department_name=col.department_name,
                 budget=cell.amount,
             )
             for ex in by_key.get((row.pk, col.pk), []):

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from budgets import selectors
-from budgets.models import BudgetColumn, BudgetExecution, BudgetRow
+from budgets.models import BudgetColumn, BudgetExecution, BudgetRow, BudgetTable
 from measures.periods import QUARTERS, quarter_label
 from smrj_plan import formatting, permissions
 from smrj_plan.models import QuarterLock
@@ -261,3 +261,61 @@ def execution_reopen(
 ) -> BudgetExecution:
     """再開 by a 管理者: an approved amount goes back to 下書き, with a written reason."""
     return _review(execution, user, EntryState.DRAFT, reason, expected_version)
+
+
+class ExecutionBulkApprovalError(ValidationError):
+    """A bulk approval of executed amounts refused as a whole; `messages` name each refused line."""
+
+
+def execution_approve_many(
+    *, fiscal_year, account_code: str, user, items: list[tuple[int, int]]
+) -> list[BudgetExecution]:
+    """一括承認 of the selected executed amounts of one 勘定's 予算計画, all or nothing (docs/domain.md
+    「提出状況と締め」): the same rules as the indicators' (`indicators.services.actual_approve_many`).
+
+    `items` are (execution id, version the page showed). Each approval goes through `transition` (four-eyes, a
+    history row「承認」); a line that is stale, not submitted, someone's own, in a locked quarter or of another
+    勘定 refuses the whole batch and ExecutionBulkApprovalError lists them."""
+    permissions.require_review(user)
+    if not items:
+        raise ExecutionBulkApprovalError("承認する執行額を選んでください。")
+    ids = [pk for pk, _version in items]
+    if len(set(ids)) != len(ids):
+        raise ExecutionBulkApprovalError("同じ執行額が重複して選ばれています。何も承認していません。")
+    known = {
+        e.pk: e
+        for e in BudgetExecution.objects.filter(
+            pk__in=ids,
+            row__table__fiscal_year=fiscal_year,
+            row__table__account__code=account_code,
+            row__table__kind=BudgetTable.Kind.BUDGET,
+        ).select_related("row", "column__table__fiscal_year")
+    }
+    problems: list[str] = []
+    approved: list[BudgetExecution] = []
+    with transaction.atomic():
+        for pk, version in items:
+            execution = known.get(pk)
+            if execution is None:
+                problems.append(f"ID {pk}: この勘定の執行額ではありません。")
+                continue
+            label = f"{_line_label(execution.row, execution.column)}{quarter_label(execution.quarter)}"
+            try:
+                with transaction.atomic():
+                    entry = lock_entry(BudgetExecution, pk=pk, expected_version=version)
+                    _require_open_quarter(fiscal_year, entry.quarter)
+                    entry._history_user = user
+                    transition(entry, to_state=EntryState.APPROVED, user=user)
+            except ConcurrentEditError as exc:
+                problems.append(f"{label}：{execution_conflict_message(exc.current)}")
+            except ValidationError as exc:
+                problems.append(f"{label}：{' '.join(exc.messages)}")
+            else:
+                entry.row, entry.column = execution.row, execution.column
+                approved.append(entry)
+        if problems:
+            # Raised inside the transaction: the lines approved before the refused one are rolled back too.
+            raise ExecutionBulkApprovalError(
+                [*problems, f"選んだ{len(items)}件のうち、どれも承認していません。"]
+            )
+    return approved

@@ -3,12 +3,15 @@
 Views stay thin: reads through selectors, writes through services. Anyone signed in reads the published tables
 (they are public plan figures); execution lines are shown by role (a 担当者 sees their department's)."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from budgets import selectors, services
@@ -17,7 +20,7 @@ from budgets.models import Account, BudgetTable
 from measures import selectors as plan_selectors
 from measures.models import FiscalYear
 from measures.periods import QUARTERS, quarter_label, quarter_long_label
-from smrj_plan import data_version, permissions
+from smrj_plan import data_version, formatting, permissions
 from smrj_plan.history import history_page
 from smrj_plan.models import QuarterLock
 from smrj_plan.numbers import parse_int, parse_version
@@ -213,14 +216,11 @@ def execution(request, account: str):
                     "name": f"{line.row_pk}-{line.column_pk}",
                 }
             )
-    review = []
+    review, review_filters = [], {}
     if permissions.can_read_all(request.user):
-        # A 管理者 reviews what was submitted; an auditor also sees the drafts (read-only).
-        show_drafts = not permissions.can_review(request.user)
-        for line in summary.lines:
-            for q, entry in sorted(line.entries.items()):
-                if entry.state != EntryState.DRAFT or show_drafts:
-                    review.append({"line": line, "quarter": q, "entry": entry})
+        review, review_filters = _review_queue(request, summary)
+        for r in review:
+            r["locked"] = r["quarter"] in locks
     sections = []
     for label, lines in summary.sections:
         shown = [ln for ln in lines if ln.budget is not None or ln.entries]
@@ -251,9 +251,162 @@ def execution(request, account: str):
             "can_enter": can_enter,
             "entry_lines": entry_lines,
             "review": review,
+            "review_filters": review_filters,
+            "review_states": [(s.value, s.label) for s in EntryState],
+            "review_departments": sorted(
+                {(ln.department_id, ln.department_name) for ln in summary.lines if ln.department_id},
+                key=lambda d: d[1],
+            ),
+            "can_bulk_approve": permissions.can_review(request.user)
+            and any(r["approvable"] and r["quarter"] not in locks for r in review),
             "errors": {},
         },
     )
+
+
+def _review_queue(request, summary, *, selected: dict | None = None) -> tuple[list[dict], dict]:
+    """The lines' entries a 管理者 reviews (an auditor reads them), filtered by ?department= and ?state=: each with
+    its 予算額, last quarter's amount, and the 累計 and 執行率 an approval would give (approved amounts of the
+    quarters up to it, this one included; the rounding of every percentage). Bad filters are ignored with a
+    message. `selected` ({id: version}) keeps only those entries (the bulk approval's confirmation)."""
+    show_drafts = not permissions.can_review(request.user) or selected is not None
+    departments = {ln.department_id for ln in summary.lines if ln.department_id is not None}
+    filters, query = {}, {}
+    raw = request.GET.get("department", "") if selected is None else ""
+    if raw:
+        try:
+            pk = parse_int(raw[:64], min_value=1, max_value=10**9)
+        except ValidationError:
+            pk = None
+        if pk in departments:
+            filters["department"] = query["department"] = pk
+        else:
+            messages.warning(request, "担当部署の指定が正しくないため、担当部署では絞り込んでいません。")
+    raw = request.GET.get("state", "") if selected is None else ""
+    if raw:
+        if raw in EntryState.values:
+            filters["state"] = query["state"] = raw
+            show_drafts = True
+        else:
+            messages.warning(request, "状態の指定が正しくないため、状態では絞り込んでいません。")
+    items = []
+    for line in summary.lines:
+        if "department" in filters and line.department_id != filters["department"]:
+            continue
+        for q, entry in sorted(line.entries.items()):
+            if selected is not None and entry.pk not in selected:
+                continue
+            if entry.state == EntryState.DRAFT and not show_drafts:
+                continue
+            if "state" in filters and entry.state != filters["state"]:
+                continue
+            cumulative = sum((a for aq, a in line.approved.items() if aq < q), Decimal("0")) + entry.amount
+            previous = line.entries.get(q - 1)
+            items.append(
+                {
+                    "line": line,
+                    "quarter": q,
+                    "entry": entry,
+                    "previous": previous,
+                    "cumulative": cumulative,
+                    "rate": formatting.round_percent(cumulative * 100 / line.budget) if line.budget else None,
+                    "approvable": entry.state == EntryState.SUBMITTED
+                    and entry.submitted_by_id != request.user.pk,
+                }
+            )
+    return items, {"values": filters, "query": urlencode(query)}
+
+
+@login_required
+@require_POST
+def execution_bulk_approve(request, account: str):
+    """一括承認 of the selected executed amounts of a 勘定: a confirmation page first (works without JavaScript),
+    then every line or none, each through the workflow with its history (docs/domain.md「提出状況と締め」)."""
+    fiscal_year = _fiscal_year(request)
+    _account(account)
+    permissions.require_review(request.user)
+    try:
+        summary = selectors.budget_execution_summary(fiscal_year=fiscal_year.year, account_code=account)
+    except BudgetTable.DoesNotExist:
+        raise Http404("予算計画が見つかりません。") from None
+    limit = sum(len(line.entries) for line in summary.lines)
+    back = reverse("budgets:execution", args=[account])
+    filters = QueryDict(request.POST.get("filters", "")[:200])
+    kept = urlencode({k: filters[k][:20] for k in ("department", "state") if filters.get(k)})
+    back_with_filters = f"{back}?{kept}" if kept else back
+    raw_ids = request.POST.getlist("ids")
+    problems = []
+    if not raw_ids:
+        problems.append("承認する執行額を選んでください。何も承認していません。")
+    elif len(raw_ids) > limit:
+        problems.append(
+            f"選ばれた件数（{len(raw_ids):,}件）がこの勘定の執行額の数（{limit:,}件）を超えています。何も承認していません。"
+        )
+    items = []
+    for raw in raw_ids if not problems else []:
+        try:
+            pk = parse_int(raw[:64], min_value=1, max_value=2**63 - 1)
+        except ValidationError:
+            pk = None
+        if pk is None:
+            problems.append(f"執行額のID「{raw[:20]}」が読めません。")
+            continue
+        version = _version(request.POST.get(f"version-{pk}", "")[:64])
+        if version is None:
+            problems.append(f"ID {pk} の版番号が送られていないか、読めません。")
+            continue
+        items.append((pk, version))
+    if problems:
+        for problem in problems:
+            messages.error(request, problem)
+        return redirect(back_with_filters)
+    if request.POST.get("confirmed") != "yes":
+        selected = dict(items)
+        rows, _filters = _review_queue(request, summary, selected=selected)
+        unknown = set(selected) - {r["entry"].pk for r in rows}
+        if unknown:
+            messages.error(
+                request,
+                f"この勘定の執行額ではないものが選ばれています（ID {', '.join(map(str, sorted(unknown)))}）。何も承認していません。",
+            )
+            return redirect(back_with_filters)
+        for r in rows:
+            r["posted_version"] = selected[r["entry"].pk]
+            r["refusal"] = _execution_refusal(r, user=request.user)
+        return render(
+            request,
+            "budgets/execution_bulk_confirm.html",
+            {
+                "fiscal_year": fiscal_year,
+                "account": summary,
+                "rows": rows,
+                "refused": [r for r in rows if r["refusal"]],
+                "filter_query": kept,
+                "back": back_with_filters,
+            },
+        )
+    try:
+        approved = services.execution_approve_many(
+            fiscal_year=fiscal_year, account_code=account, user=request.user, items=items
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"執行額{len(approved)}件を承認しました。")
+    return redirect(back_with_filters)
+
+
+def _execution_refusal(item: dict, *, user) -> str:
+    entry = item["entry"]
+    label = f"{item['line'].row_label}（{item['line'].column_label}）{quarter_label(item['quarter'])}"
+    if entry.version != item["posted_version"]:
+        return f"{label}：{services.execution_conflict_message(entry)}"
+    if entry.state != EntryState.SUBMITTED:
+        return f"{label}：「{entry.get_state_display()}」のため承認できません。"
+    if entry.submitted_by_id == user.pk:
+        return f"{label}：自分が提出した値のため承認できません（別の管理者が承認してください）。"
+    return ""
 
 
 @login_required

@@ -73,6 +73,9 @@ class IndicatorProgressRow:
     with_unapproved: IndicatorProgress  # every entered figure (下書き・提出済み included)
     unapproved_count: int
     final_rating: FinalRating | None
+    # The workflow state of each quarter entered, ((quarter, state), …): what 提出状況 counts (the landing page's
+    # work summary is built from these rows, with no query of its own).
+    states: tuple[tuple[int, str], ...] = ()
     # The row's <tr> as the overview tables rendered it, per table layout (IndicatorProgressTable.body_rows);
     # cached rows keep it, so an unchanged row is not formatted again.
     html: dict = field(default_factory=dict, compare=False, repr=False)
@@ -143,6 +146,7 @@ class DashboardOverview:
     has_approved_data: bool
     pillar_choices: list[Section] = field(default_factory=list)
     department_choices: list[Department] = field(default_factory=list)
+    all_rows: list[IndicatorProgressRow] = field(default_factory=list)  # every readable indicator, unfiltered
     # What pages render from this overview alone is cached under the rows' own key (None: not cached) and the
     # filters; the page adds its request parameters.
     cache_prefix: tuple | None = None
@@ -483,6 +487,7 @@ def _progress_row(*, values, n_fields, section, departments, figures, rating, as
         with_unapproved=with_unapproved,
         unapproved_count=unapproved,
         final_rating=None if rating is None else FinalRating(**dict(zip(RATING_FIELDS, rating, strict=True))),
+        states=tuple((f.quarter, f.state) for f in figures),
     )
 
 
@@ -536,6 +541,7 @@ def dashboard_overview(
         {r.indicator.department_id: r.indicator.department for r in rows}.values(),
         key=lambda d: (d.order, d.code),
     )
+    all_rows = rows
     if department_id is not None:
         rows = [r for r in rows if r.indicator.department_id == department_id]
     pillars = pillar_summaries(rows=rows)
@@ -551,6 +557,7 @@ def dashboard_overview(
         has_approved_data=has_approved,
         pillar_choices=pillar_choices,
         department_choices=department_choices,
+        all_rows=all_rows,
         cache_prefix=cache_prefix,
         filter_key=filter_key,
     )

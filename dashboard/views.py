@@ -17,15 +17,21 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from budgets.completeness import execution_completeness
 from budgets.models import Account, BudgetTable
 from dashboard import charts
+from dashboard import completeness as dashboard_completeness
 from dashboard import selectors as dashboard_selectors
 from dashboard.tables import IndicatorProgressTable, format_actual, format_forecast
 from indicators import rating_services
+from indicators import selectors as indicator_selectors
+from indicators.completeness import STATES as COMPLETENESS_STATES
+from indicators.completeness import indicator_completeness
+from indicators.completeness import state_label as completeness_state_label
 from indicators.models import FinalRating
 from indicators.progress import SUMMARY_STATUSES
 from measures import selectors as plan_selectors
-from measures.periods import QUARTER_CHOICES
+from measures.periods import QUARTER_CHOICES, QUARTERS, quarter_long_label
 from smrj_plan import formatting, permissions
 from smrj_plan.as_of import period_from_request
 from smrj_plan.numbers import parse_int
@@ -112,7 +118,63 @@ def overview(request):
     # offered and the request's parameters (filters, sorting; the header links keep the others): all in the key.
     years_key = tuple((fy.pk, fy.year, fy.label) for fy in years)
     content = overview.fragment((years_key, request.GET.urlencode()), render_content)
-    return render(request, "dashboard/overview.html", {"overview": overview, "content": mark_safe(content)})
+    work_html = ""
+    if permissions.can_see_work_summary(request.user):
+        # The work waiting (承認待ち・未提出の部署) is counted from the overview's own rows (every indicator and
+        # its actuals' states, for a 管理者) and the locks, read here and put in the fragment's key: kept with the
+        # memoised rows, it can never outlive a change of either.
+        locks = indicator_selectors.quarter_lock_map(fiscal_year=fiscal_year)
+        locked = tuple(sorted(q for q, lock in locks.items() if lock.is_locked))
+        work_html = overview.fragment(
+            ("work", locked),
+            lambda: render_to_string(
+                "dashboard/_work_summary.html",
+                {
+                    "work": dashboard_completeness.landing_work(
+                        fiscal_year=fiscal_year, rows=overview.all_rows, locks=locks
+                    ),
+                    "fiscal_year": fiscal_year,
+                },
+            ),
+        )
+    return render(
+        request,
+        "dashboard/overview.html",
+        {"overview": overview, "content": mark_safe(content), "work_html": mark_safe(work_html)},
+    )
+
+
+@login_required
+def completeness(request, year: int):
+    """提出状況: for a quarter, each department's indicators by state, and every indicator's state in each
+    quarter; each count and cell links to the 確認・承認 queue where the work is. 管理者 and 監査担当."""
+    permissions.require_completeness_reader(request.user)
+    period = period_from_request(request, year=year)
+    plan_selectors.fiscal_years_share(request, period.years)
+    fiscal_year = period.fiscal_year
+    year_state = indicator_completeness(fiscal_year=fiscal_year)
+    quarter = period.requested_quarter or dashboard_completeness.work_quarter(year_state)
+    locks = indicator_selectors.quarter_lock_map(fiscal_year=fiscal_year)
+    quarter_state = year_state.quarters[quarter]
+    return render(
+        request,
+        "dashboard/completeness.html",
+        {
+            "fiscal_year": fiscal_year,
+            "quarter": quarter,
+            "quarter_label": quarter_long_label(quarter),
+            "quarter_state": quarter_state,
+            "quarter_links": [
+                (q, quarter_long_label(q), bool(locks.get(q) and locks[q].is_locked)) for q in QUARTERS
+            ],
+            "locked": bool(locks.get(quarter) and locks[quarter].is_locked),
+            "states": [(s, completeness_state_label(s)) for s in COMPLETENESS_STATES],
+            "departments": quarter_state.departments,
+            "matrix": year_state.rows(),
+            "quarters": QUARTERS,
+            "execution_columns": execution_completeness(fiscal_year=fiscal_year, quarter=quarter),
+        },
+    )
 
 
 @login_required

@@ -5,17 +5,18 @@ Views stay thin: access through selectors, writes through services."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from indicators import selectors, services, xlsx_import
+from indicators import completeness, review_queue, selectors, services, xlsx_import
 from indicators.forms import ActualRowForm, ReasonForm, ReviewReasonForm, UploadForm, VersionForm
 from measures import selectors as plan_selectors
 from measures.periods import QUARTERS, quarter_long_label
 from smrj_plan import permissions
-from smrj_plan.numbers import parse_version
+from smrj_plan.numbers import parse_id, parse_version
+from smrj_plan.text import has_visible_text
 from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState
 
 
@@ -218,15 +219,75 @@ def _row_error_lines(rows) -> list[str]:
     return lines
 
 
+QUEUE_FILTERS = ("department", "state", "pillar")
+
+
+def _queue_filters(params, *, departments, sections) -> tuple[dict, list[str], str]:
+    """The queue's filters from a query (or a POST that carried them): the selector's arguments, the Japanese
+    messages for the values refused (ignored, never a 500), and the query string of the accepted ones."""
+    filters: dict = {}
+    problems: list[str] = []
+    kept: dict[str, str] = {}
+    raw = params.get("department", "")
+    if raw:
+        try:
+            pk = parse_id(raw)
+        except ValidationError:
+            pk = None
+        if pk in departments:
+            filters["department_id"] = kept["department"] = pk
+        else:
+            problems.append("担当部署の指定が正しくないため、担当部署では絞り込んでいません。")
+    raw = params.get("state", "")
+    if raw:
+        if raw in completeness.STATES:
+            filters["state"] = kept["state"] = raw
+        else:
+            problems.append("状態の指定が正しくないため、状態では絞り込んでいません。")
+    raw = params.get("pillar", "")
+    if raw:
+        try:
+            pk = parse_id(raw)
+        except ValidationError:
+            pk = None
+        if pk in sections:
+            filters["section_id"] = kept["pillar"] = pk
+        else:
+            problems.append("柱・項目の指定が正しくないため、柱・項目では絞り込んでいません。")
+    return filters, problems, urlencode(kept)
+
+
+def _section_choices(indicators) -> list[tuple[int, str]]:
+    """The sections (柱・項目) of the year's indicators, in plan order, with their labels."""
+    seen = {}
+    for ind in sorted(indicators, key=lambda i: (i.chapter_number, i.section_number)):
+        seen.setdefault(ind.section_id, ind.section_label)
+    return list(seen.items())
+
+
 @login_required
 def review(request, year: int, quarter: int):
-    """Every actual of a quarter, drafts included: 承認・差戻し・再開 for 管理者, read-only for 監査担当."""
+    """The quarter's queue: filters (部署・状態・柱), each figure with its target, last quarter, the cumulative and
+    the 達成率 it would give; bulk approval, 差戻し one by one, 再開 and 締め for 管理者; read-only for 監査担当."""
     fiscal_year, quarter = _period(request, year, quarter)
     permissions.require_reader(request.user)
-    actuals = list(selectors.actual_review_list(fiscal_year=fiscal_year, quarter=quarter))
-    for a in actuals:
-        a.display = selectors.actual_display(a)
+    year_state = completeness.indicator_completeness(fiscal_year=fiscal_year)
+    quarter_state = year_state.quarters[quarter]
+    sections = _section_choices(year_state.indicators)
+    filters, problems, query = _queue_filters(
+        request.GET,
+        departments={d.department_id for d in quarter_state.departments if d.department_id is not None},
+        sections={pk for pk, _label in sections},
+    )
+    for problem in problems:
+        messages.warning(request, problem)
+    rows = review_queue.review_queue_rows(fiscal_year=fiscal_year, quarter=quarter, **filters)
     lock = selectors.quarter_lock_map(fiscal_year=fiscal_year).get(quarter)
+    locked = bool(lock and lock.is_locked)
+    can_review = permissions.can_review(request.user)
+    approvable = [
+        r for r in rows if r.state == EntryState.SUBMITTED and r.actual.submitted_by_id != request.user.pk
+    ]
     return render(
         request,
         "entry/review.html",
@@ -234,12 +295,143 @@ def review(request, year: int, quarter: int):
             "fiscal_year": fiscal_year,
             "quarter": quarter,
             "quarter_label": quarter_long_label(quarter),
-            "actuals": actuals,
+            "rows": rows,
             "lock": lock,
-            "locked": bool(lock and lock.is_locked),
-            "can_review": permissions.can_review(request.user),
+            "locked": locked,
+            "can_review": can_review,
+            "can_bulk_approve": can_review and not locked and bool(approvable),
+            "approvable_count": len(approvable),
+            "quarter_state": quarter_state,
+            "state_counts": [(s, completeness.state_label(s), n) for s, n in quarter_state.count_list],
+            "filter_values": filters,
+            "filter_query": query,
+            "departments": [d for d in quarter_state.departments if d.department_id is not None],
+            "sections": sections,
+            "states": [(s, completeness.state_label(s)) for s in completeness.STATES],
         },
     )
+
+
+def _kept_filters(post) -> str:
+    """The queue's filters a row's form carried back (the queue checks them again when it opens)."""
+    params = QueryDict(post.get("filters", "")[:200])
+    return urlencode({k: params[k][:20] for k in QUEUE_FILTERS if params.get(k)})
+
+
+def _back_to_queue(year: int, quarter: int, query: str) -> str:
+    url = reverse("entry:review", args=[year, quarter])
+    return f"{url}?{query}" if query else url
+
+
+def _posted_selection(post, *, limit: int) -> tuple[list[tuple[int, int]], list[str]]:
+    """The selected (id, version) pairs of a bulk approval, or Japanese messages saying why none can be read.
+
+    At most `limit` ids (the number of actuals the quarter holds): a longer list is refused before any is read."""
+    raw_ids = post.getlist("ids")
+    if not raw_ids:
+        return [], ["承認する実績を選んでください。何も承認していません。"]
+    if len(raw_ids) > limit:
+        return [], [
+            f"選ばれた件数（{len(raw_ids):,}件）がこの四半期の実績の数（{limit:,}件）を超えています。何も承認していません。"
+        ]
+    items, problems = [], []
+    for raw in raw_ids:
+        try:
+            pk = parse_id(raw[:64])
+        except ValidationError:
+            pk = None
+        if pk is None:
+            problems.append(f"実績のID「{raw[:20]}」が読めません。")
+            continue
+        try:
+            version = parse_version(post.get(f"version-{pk}", "")[:64])
+        except ValidationError:
+            version = None
+        if version is None:
+            problems.append(f"ID {pk} の版番号が送られていないか、読めません。")
+            continue
+        items.append((pk, version))
+    if problems:
+        return [], [*problems, "画面を開き直してから選び直してください。何も承認していません。"]
+    return items, []
+
+
+@login_required
+def bulk_approve(request, year: int, quarter: int):
+    """一括承認: the selected rows of the queue, after one confirmation, all or nothing (each with its history).
+
+    The first POST shows what would be approved (a page, so it works without JavaScript); the POST from that
+    page, with `confirmed`, approves every row or none."""
+    fiscal_year, quarter = _period(request, year, quarter)
+    permissions.require_review(request.user)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    quarter_actuals = selectors.actual_review_list(fiscal_year=fiscal_year, quarter=quarter)
+    limit = quarter_actuals.count()
+    sections = {pk for pk in quarter_actuals.values_list("indicator__section_id", flat=True)}
+    departments = {pk for pk in quarter_actuals.values_list("indicator__department_id", flat=True)}
+    _filters, _problems, query = _queue_filters(
+        QueryDict(request.POST.get("filters", "")[:200]), departments=departments, sections=sections
+    )
+    back = _back_to_queue(year, quarter, query)
+    items, problems = _posted_selection(request.POST, limit=limit)
+    for problem in problems:
+        messages.error(request, problem)
+    if problems:
+        return redirect(back)
+    if request.POST.get("confirmed") != "yes":
+        selected = dict(items)
+        rows = [
+            r
+            for r in review_queue.review_queue_rows(fiscal_year=fiscal_year, quarter=quarter)
+            if r.actual is not None and r.actual.pk in selected
+        ]
+        unknown = set(selected) - {r.actual.pk for r in rows}
+        if unknown:
+            messages.error(
+                request,
+                f"この四半期の実績ではないものが選ばれています（ID {', '.join(map(str, sorted(unknown)))}）。何も承認していません。",
+            )
+            return redirect(back)
+        for r in rows:
+            r.posted_version = selected[r.actual.pk]
+            r.refusal = _bulk_refusal(r, user=request.user)
+        return render(
+            request,
+            "entry/bulk_approve_confirm.html",
+            {
+                "fiscal_year": fiscal_year,
+                "quarter": quarter,
+                "quarter_label": quarter_long_label(quarter),
+                "rows": rows,
+                "refused": [r for r in rows if r.refusal],
+                "filter_query": query,
+                "back": back,
+            },
+        )
+    try:
+        approved = services.actual_approve_many(
+            fiscal_year=fiscal_year, quarter=quarter, user=request.user, items=items
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        codes = "、".join(a.indicator.code for a in approved)
+        messages.success(request, f"{len(approved)}件を承認しました（{codes}）。")
+    return redirect(back)
+
+
+def _bulk_refusal(row, *, user) -> str:
+    """Why the confirmation page already knows a selected row cannot be approved ("" when it can)."""
+    actual = row.actual
+    if actual.version != row.posted_version:
+        return services.actual_conflict_message(actual)
+    if actual.state != EntryState.SUBMITTED:
+        return f"{row.indicator.code}は「{row.state_label}」のため承認できません。"
+    if actual.submitted_by_id == user.pk:
+        return f"{row.indicator.code}は自分が提出した値のため承認できません（別の管理者が承認してください）。"
+    return ""
 
 
 def _review_action(request, pk: int, action: str):
@@ -247,7 +439,7 @@ def _review_action(request, pk: int, action: str):
     permissions.require_manager(request.user)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    back = reverse("entry:review", args=[actual.fiscal_year.year, actual.quarter])
+    back = _back_to_queue(actual.fiscal_year.year, actual.quarter, _kept_filters(request.POST))
     form = (ReviewReasonForm if action != "approve" else VersionForm)(request.POST)
     if "version" in form.errors:
         messages.error(request, services.actual_version_message(indicator=actual.indicator, current=actual))
@@ -308,6 +500,8 @@ def _lock_action(request, year: int, quarter: int, locked: bool):
         messages.error(request, " ".join(form.errors["reason"]))
     elif not form.is_valid():
         messages.error(request, "締め・締め解除の理由を記入してください。")
+    elif locked and (confirmation := _lock_needs_confirmation(request, fiscal_year, quarter, form)):
+        return confirmation
     else:
         try:
             change = services.quarter_lock if locked else services.quarter_unlock
@@ -329,6 +523,35 @@ def _lock_action(request, year: int, quarter: int, locked: bool):
     ):
         next_url = reverse("entry:review", args=[year, quarter])
     return redirect(next_url)
+
+
+def _lock_needs_confirmation(request, fiscal_year, quarter: int, form):
+    """締め of a quarter with items not yet approved: the list, and a page asking for an explicit confirmation
+    (a checkbox) with the reason; None when the quarter is complete or the POST carries the confirmation."""
+    if not has_visible_text(form.cleaned_data["reason"]):
+        return None  # the service refuses the reason with its message; nothing to confirm
+    quarter_state = completeness.quarter_completeness(fiscal_year=fiscal_year, quarter=quarter)
+    if quarter_state.is_complete or request.POST.get("confirm_incomplete") == "yes":
+        return None
+    return render(
+        request,
+        "entry/lock_confirm.html",
+        {
+            "fiscal_year": fiscal_year,
+            "quarter": quarter,
+            "quarter_label": quarter_long_label(quarter),
+            "quarter_state": quarter_state,
+            "incomplete": quarter_state.incomplete,
+            "reason": form.cleaned_data["reason"],
+            "next": request.POST.get("next", "")[:500],
+            "incomplete_counts": [
+                (s, completeness.state_label(s), n)
+                for s, n in quarter_state.count_list
+                if n and s in completeness.INCOMPLETE_STATES
+            ],
+            "confirm_missing": "confirm_step" in request.POST,
+        },
+    )
 
 
 @login_required

@@ -365,6 +365,57 @@ def actual_approve(*, actual: Actual, user, expected_version: int) -> Actual:
     return _review(actual, user, EntryState.APPROVED, "", expected_version)
 
 
+class BulkApprovalError(ValidationError):
+    """A bulk approval refused as a whole; `messages` name each refused row (nothing was approved)."""
+
+
+def actual_approve_many(
+    *, fiscal_year: FiscalYear, quarter: int, user, items: list[tuple[int, int]]
+) -> list[Actual]:
+    """一括承認 of the selected actuals of one quarter, all or nothing (docs/domain.md「提出状況と締め」).
+
+    `items` are (actual id, version the page showed). Each approval goes through `transition` (the state machine,
+    four-eyes and a history row「承認」); a row that is stale, not submitted, someone's own, or not of this quarter
+    refuses the whole batch: BulkApprovalError lists every refused row and nothing is approved."""
+    permissions.require_review(user)
+    if not items:
+        raise BulkApprovalError("承認する実績を選んでください。")
+    ids = [pk for pk, _version in items]
+    if len(set(ids)) != len(ids):
+        raise BulkApprovalError("同じ実績が重複して選ばれています。何も承認していません。")
+    _require_open_quarter(fiscal_year, quarter)
+    known = {
+        a.pk: a
+        for a in Actual.objects.filter(pk__in=ids, fiscal_year=fiscal_year, quarter=quarter).select_related(
+            "indicator", "fiscal_year"
+        )
+    }
+    problems: list[str] = []
+    approved: list[Actual] = []
+    with transaction.atomic():
+        for pk, version in items:
+            actual = known.get(pk)
+            if actual is None:
+                problems.append(f"ID {pk}: この四半期の実績ではありません。")
+                continue
+            code = actual.indicator.code
+            try:
+                with transaction.atomic():
+                    entry = _locked_actual(actual, version)
+                    entry.indicator = actual.indicator
+                    transition(entry, to_state=EntryState.APPROVED, user=user)
+            except ConcurrentEditError as exc:
+                problems.append(actual_conflict_message(exc.current))
+            except ValidationError as exc:
+                problems.append(f"{code}: {' '.join(exc.messages)}")
+            else:
+                approved.append(entry)
+        if problems:
+            # Raised inside the transaction: the rows approved before the refused one are rolled back too.
+            raise BulkApprovalError([*problems, f"選んだ{len(items)}件のうち、どれも承認していません。"])
+    return approved
+
+
 def actual_return(*, actual: Actual, user, reason: str, expected_version: int) -> Actual:
     """差戻し by a 管理者, with a comment the department reads; the actual becomes editable again."""
     return _review(actual, user, EntryState.RETURNED, reason, expected_version)

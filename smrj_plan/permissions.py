@@ -156,6 +156,16 @@ def require_target_setting(user) -> None:
         raise PermissionDenied("目標を設定できるのは管理者だけです。")
 
 
+def require_completeness_reader(user) -> None:
+    """提出状況 (every 部署's states) is read by 管理者 and 監査担当; a 担当者 sees their own on the entry pages."""
+    require_reader(user, "提出状況は管理者・監査担当だけが閲覧できます。")
+
+
+def can_see_work_summary(user) -> bool:
+    """The landing page's「承認待ち・未提出の部署」is the work of those who approve."""
+    return can_review(user)
+
+
 def require_budget_execution_view(user) -> None:
     if not can_view_budget_execution(user):
         raise PermissionDenied("予算執行を閲覧する権限がありません。")

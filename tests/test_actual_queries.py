@@ -1,5 +1,6 @@
 """The entry and review pages do not issue more queries as indicators and actuals grow."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -56,9 +57,10 @@ def test_review_page_query_count_is_constant(
             data={"value": Decimal("7")},
             expected_version=0,
         )
-    with django_assert_max_num_queries(6):
+    # 9: session, user, groups, years, the completeness read model (indicators, actuals), the queue (indicators,
+    # the year's actuals up to the quarter) and the quarter's lock.
+    with django_assert_max_num_queries(9):
         body = manager_client.get("/entry/2024/1/review/").content.decode()
-    assert (
-        body.count("7社") + body.count("7件") + body.count("7本") + body.count("7者") + body.count("7人日")
-        == 7
-    )
+    values = re.findall(r'<td class="num value" data-label="今四半期の値">([^<]*)</td>', body)
+    assert len(values) == 7
+    assert all(re.fullmatch(r"7(社|件|本|者|人日)", v) for v in values), values

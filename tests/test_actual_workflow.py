@@ -285,7 +285,11 @@ def test_review_page_actions(manager_client, submitted, fiscal_year):
     assert a.state == "approved"
     manager_client.post(f"/entry/actual/{a.pk}/reopen/", {"reason": "訂正", "version": a.version})
     assert Actual.objects.get(pk=a.pk).state == "draft"
-    manager_client.post("/entry/2024/1/lock/", {"reason": "第1四半期締め"})
+    # The quarter still has a draft: the 締め asks first, and locks once confirmed.
+    asked = manager_client.post("/entry/2024/1/lock/", {"reason": "第1四半期締め"})
+    assert asked.status_code == 200 and "確認のうえ締める" in asked.content.decode()
+    assert not QuarterLock.objects.filter(fiscal_year=fiscal_year, quarter=1).exists()
+    manager_client.post("/entry/2024/1/lock/", {"reason": "第1四半期締め", "confirm_incomplete": "yes"})
     assert QuarterLock.objects.get(fiscal_year=fiscal_year, quarter=1).is_locked
     manager_client.post("/entry/2024/1/unlock/", {"reason": "訂正"})
     assert not QuarterLock.objects.get(fiscal_year=fiscal_year, quarter=1).is_locked

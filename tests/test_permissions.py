@@ -74,8 +74,10 @@ EXPECTED = {
     "entry:template": R(200, 200, 403, 403),
     "entry:upload": R(200, 200, 403, 403),
     "entry:review": R(403, 403, 200, 200),
-    "entry:lock": R(403, 403, 302, 403, method="POST", data={"reason": "締め"}),
+    # 第1四半期 has a submitted actual: the manager's 締め first lists it and asks for a confirmation (200).
+    "entry:lock": R(403, 403, 200, 403, method="POST", data={"reason": "締め"}),
     "entry:unlock": R(403, 403, 302, 403, method="POST", data={"reason": "解除"}),
+    "entry:bulk_approve": R(403, 403, 302, 403, method="POST"),
     "entry:approve": R(403, 404, 302, 403, method="POST"),
     "entry:return": R(403, 404, 302, 403, method="POST", data={"reason": "確認"}),
     "entry:reopen": R(403, 404, 302, 403, method="POST", data={"reason": "再開"}),
@@ -84,6 +86,7 @@ EXPECTED = {
     # dashboard, reports
     "dashboard:overview": R(200, 200, 200, 200),
     "dashboard:pillar": R(200, 200, 200, 200),
+    "dashboard:completeness": R(403, 403, 200, 200),
     "dashboard:indicator": R(200, 404, 200, 200),
     "dashboard:final_rating": R(403, 403, 302, 403, method="POST", data={"grade": "B", "reason": "目標達成"}),
     "dashboard:budget": R(200, 200, 200, 200),
@@ -120,6 +123,7 @@ EXPECTED = {
     "budgets:execution_save": R(302, 302, 403, 403, method="POST"),
     "budgets:execution_line": R(200, 404, 200, 200),
     "budgets:execution_action": R(403, 404, 302, 403, method="POST", data={"action": "approve"}),
+    "budgets:execution_bulk_approve": R(403, 403, 302, 403, method="POST"),
     "budgets:execution_history": R(200, 404, 200, 200),
 }
 
@@ -210,6 +214,7 @@ def url_for(name, o):
         "entry:upload": {"year": year, "quarter": quarter},
         "entry:review": {"year": year, "quarter": quarter},
         "entry:lock": {"year": year, "quarter": quarter},
+        "entry:bulk_approve": {"year": year, "quarter": quarter},
         "entry:unlock": {"year": year, "quarter": quarter},
         "entry:approve": {"pk": o["actual"].pk},
         "entry:return": {"pk": o["actual"].pk},
@@ -217,6 +222,7 @@ def url_for(name, o):
         "entry:history_indicator": {"pk": o["indicator"].pk},
         "entry:history_quarter": {"year": year, "quarter": quarter},
         "dashboard:pillar": {"year": year, "number": 1},
+        "dashboard:completeness": {"year": year},
         "dashboard:indicator": {"pk": o["indicator"].pk},
         "dashboard:final_rating": {"pk": o["indicator"].pk},
         "evaluation:quarter": {"year": year, "quarter": quarter},
@@ -245,6 +251,7 @@ def url_for(name, o):
                 "budgets:execution_save": {"account": o["table"].account.code, "quarter": quarter},
                 "budgets:execution_line": {"row": o["row"].pk, "column": o["column"].pk},
                 "budgets:execution_action": {"pk": o["execution"].pk},
+                "budgets:execution_bulk_approve": {"account": o["table"].account.code},
                 "budgets:execution_history": {"pk": o["execution"].pk},
             }
         )

@@ -45,6 +45,7 @@ BOOKMARKS = [
     ("/entry/2024/1/upload/", "entry:upload", "GET", {403}),
     ("/entry/2024/1/review/", "entry:review", "GET", {200}),
     ("/entry/2024/3/review/", "entry:review", "GET", {200}),
+    ("/entry/2024/1/review/approve/", "entry:bulk_approve", "GET", {405}),  # added with the review queue
     ("/entry/2024/1/lock/", "entry:lock", "GET", {405}),
     ("/entry/2024/1/unlock/", "entry:unlock", "GET", {405}),
     ("/entry/actual/{actual}/approve/", "entry:approve", "GET", {405}),
@@ -56,6 +57,8 @@ BOOKMARKS = [
     ("/dashboard/?year=2024&q=3", "dashboard:overview", "GET", {200}),
     ("/dashboard/?year=2024&q=&pillar=&department=&status=", "dashboard:overview", "GET", {200}),
     ("/dashboard/2024/pillar/1/", "dashboard:pillar", "GET", {200}),
+    ("/dashboard/2024/completeness/", "dashboard:completeness", "GET", {200}),  # added with the 提出状況 page
+    ("/dashboard/2024/completeness/?q=2", "dashboard:completeness", "GET", {200}),
     ("/dashboard/2024/pillar/5/?q=2", "dashboard:pillar", "GET", {200}),
     ("/dashboard/indicator/{ind}/", "dashboard:indicator", "GET", {200}),
     ("/dashboard/indicator/{ind}/?q=4", "dashboard:indicator", "GET", {200}),
@@ -75,6 +78,12 @@ BOOKMARKS = [
     ("/budgets/execution/ippan/q1/", "budgets:execution_save", "GET", {405}),
     ("/budgets/execution/line/{row}/{col}/", "budgets:execution_line", "GET", {200}),
     ("/budgets/execution/entry/{execution}/action/", "budgets:execution_action", "GET", {405}),
+    (
+        "/budgets/execution/ippan/approve/",
+        "budgets:execution_bulk_approve",
+        "GET",
+        {405},
+    ),  # the bulk approval
     ("/budgets/execution/entry/{execution}/history/", "budgets:execution_history", "GET", {200}),
     # Measures' progress and the self-evaluation (added with evaluation/)
     ("/evaluation/", "evaluation:index", "GET", {200}),

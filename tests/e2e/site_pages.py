@@ -77,7 +77,7 @@ def seed_quarter(base: str, page) -> dict:
 
 def pages_for(role: str, pks: dict) -> list[tuple[str, str]]:
     """(name, path) of every page the role may open: dashboard, pillars 1 and 2, an indicator's progress,
-    budget execution, entry (index, quarter or review), both histories, plan, indicators, reports, budgets."""
+    budget execution, entry (index, quarter or review and 提出状況), both histories, plan, indicators, reports, budgets."""
     q = f"{YEAR}/{QUARTER}"
     pages = [
         ("dashboard", "/dashboard/"),
@@ -90,7 +90,10 @@ def pages_for(role: str, pks: dict) -> list[tuple[str, str]]:
     if role == "tanto":
         pages += [("entry_quarter", f"/entry/{q}/"), ("entry_upload", f"/entry/{q}/upload/")]
     else:
-        pages += [("entry_review", f"/entry/{q}/review/")]
+        pages += [
+            ("entry_review", f"/entry/{q}/review/"),
+            ("completeness", f"/dashboard/{YEAR}/completeness/?q={QUARTER}"),
+        ]
     pages += [
         ("history_quarter", f"/entry/history/{q}/"),
         ("history_indicator", f"/entry/history/indicator/{pks['1-3']}/"),
