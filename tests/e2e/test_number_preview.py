@@ -9,8 +9,17 @@ from playwright.sync_api import expect
 
 from smrj_plan.formatting import round_percent
 from smrj_plan.numbers import parse_decimal
+from tests.e2e.conftest import SETUP_COMMANDS, running_server
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def e2e_server():
+    """A server of its own: the entry flow on the shared server approves 1-3's 第1四半期, which this walk types
+    into."""
+    with running_server(SETUP_COMMANDS) as base:
+        yield base
 
 UNREADABLE = "数値として読めない入力があります"
 PAIRS = [
