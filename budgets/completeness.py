@@ -91,3 +91,26 @@ def execution_completeness(*, fiscal_year: FiscalYear, quarter: int) -> list[Col
     for key in due | set(states):
         result[key[1]].counts[states.get(key, MISSING)] += 1
     return [result[c.pk] for c in columns if result[c.pk].total]
+
+
+def execution_open_work(*, fiscal_year: FiscalYear, quarter: int):
+    """The quarter's 執行額 not yet approved, per entry column, for the 締め confirmation (smrj_plan.quarter_work)."""
+    from django.urls import reverse
+
+    from smrj_plan.quarter_work import OpenItem, OpenWork
+    from smrj_plan.workflow import state_label
+
+    labels = {MISSING: "未入力"} | {s: state_label(s) for s in STATES if s != MISSING}
+    work = OpenWork(title="予算の執行額（勘定・列ごとの行数）")
+    for column in execution_completeness(fiscal_year=fiscal_year, quarter=quarter):
+        if not column.incomplete:
+            continue
+        work.items.append(
+            OpenItem(
+                label=f"{column.account_name} {column.label}",
+                department=column.department_name,
+                counts=tuple((labels[s], n) for s, n in column.count_list if n and s in INCOMPLETE_STATES),
+                url=reverse("budgets:execution", args=[column.account_code]) + f"?quarter={quarter}",
+            )
+        )
+    return work

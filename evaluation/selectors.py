@@ -273,3 +273,42 @@ def measure_plan_status_map(*, user, fiscal_year: FiscalYear, as_of_quarter: int
         fiscal_year=fiscal_year, as_of_quarter=as_of_quarter, measure_ids=visible
     )
     return {pk: statuses.get(pk, LatestStatus(None)) for pk in visible}
+
+
+def progress_open_work(*, fiscal_year: FiscalYear, quarter: int):
+    """The quarter's 取組状況 not yet approved, per responsible department (未入力 included), for the 締め
+    confirmation (smrj_plan.quarter_work). Two queries."""
+    from collections import Counter
+
+    from django.urls import reverse
+
+    from smrj_plan.quarter_work import OpenItem, OpenWork
+
+    states = dict(
+        MeasureProgress.objects.filter(fiscal_year=fiscal_year, quarter=quarter).values_list(
+            "measure_id", "state"
+        )
+    )
+    by_department: dict[str, Counter] = {}
+    for measure_id, department in (
+        Measure.objects.filter(plan__fiscal_year=fiscal_year)
+        .order_by("department__order", "order")
+        .values_list("id", "department__name")
+    ):
+        state = states.get(measure_id)
+        if state != EntryState.APPROVED:
+            by_department.setdefault(department or "担当部署なし", Counter())[state or "missing"] += 1
+    labels = {"missing": "未入力"} | {s.value: s.label for s in EntryState}
+    url = reverse("evaluation:review", args=[fiscal_year.year, quarter])
+    work = OpenWork(title="施策の取組状況（担当部署ごとの施策数）")
+    for department, counts in by_department.items():
+        order = ("missing", EntryState.DRAFT, EntryState.SUBMITTED, EntryState.RETURNED)
+        work.items.append(
+            OpenItem(
+                label=f"{department}の施策",
+                department=department,
+                counts=tuple((labels[s], counts[s]) for s in order if counts[s]),
+                url=url,
+            )
+        )
+    return work

@@ -14,7 +14,7 @@ from indicators import completeness, review_queue, selectors, services, xlsx_imp
 from indicators.forms import ActualRowForm, ReasonForm, ReviewReasonForm, UploadForm, VersionForm
 from measures import selectors as plan_selectors
 from measures.periods import QUARTERS, quarter_long_label
-from smrj_plan import permissions
+from smrj_plan import permissions, quarter_work
 from smrj_plan.numbers import parse_id, parse_version
 from smrj_plan.text import has_visible_text
 from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState
@@ -531,7 +531,9 @@ def _lock_needs_confirmation(request, fiscal_year, quarter: int, form):
     if not has_visible_text(form.cleaned_data["reason"]):
         return None  # the service refuses the reason with its message; nothing to confirm
     quarter_state = completeness.quarter_completeness(fiscal_year=fiscal_year, quarter=quarter)
-    if quarter_state.is_complete or request.POST.get("confirm_incomplete") == "yes":
+    # The lock closes the budget execution and the measures' 取組状況 too: their open items are listed alike.
+    other_work = quarter_work.open_work(fiscal_year=fiscal_year, quarter=quarter)
+    if (quarter_state.is_complete and not other_work) or request.POST.get("confirm_incomplete") == "yes":
         return None
     return render(
         request,
@@ -550,6 +552,7 @@ def _lock_needs_confirmation(request, fiscal_year, quarter: int, form):
                 if n and s in completeness.INCOMPLETE_STATES
             ],
             "confirm_missing": "confirm_step" in request.POST,
+            "other_work": other_work,
         },
     )
 

@@ -412,13 +412,40 @@ def test_a_confirmed_lock_records_the_reason(scenario, manager_client, manager, 
 
 
 def test_a_complete_quarter_locks_without_asking(manager_client, fiscal_year):
+    """The lock closes the budget execution and the measures' 取組状況 too: with every indicator approved it still
+    lists theirs (per column, per department); once they are approved as well, it locks without asking."""
+    from budgets.models import BudgetCell, BudgetColumn, BudgetExecution, BudgetRow
+    from evaluation.models import MeasureProgress
     from indicators.selectors import indicator_is_due
+    from measures.models import Measure
 
     for ind in Indicator.objects.filter(plan__fiscal_year=fiscal_year):
         if indicator_is_due(indicator=ind, quarter=2):
             Actual.objects.create(
                 indicator=ind, fiscal_year=fiscal_year, quarter=2, state="approved", value=D(1)
             )
+    response = manager_client.post("/entry/2024/2/lock/", {"reason": "全件承認済み"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "指標はすべて承認済みですが" in body
+    assert "予算の執行額（勘定・列ごとの行数）" in body and "施策の取組状況（担当部署ごとの施策数）" in body
+    assert f"財務部の施策</a></th>\n    <td>財務部</td>\n    <td>未入力 49件" in body  # 49 measures of 財務部
+    assert not QuarterLock.objects.filter(fiscal_year=fiscal_year, quarter=2).exists()
+
+    due = BudgetCell.objects.filter(
+        column__table__fiscal_year=fiscal_year,
+        column__table__kind="budget",
+        row__role=BudgetRow.Role.ITEM,
+        amount__isnull=False,
+    ).exclude(column__role__in=[BudgetColumn.Role.SEGMENT_TOTAL, BudgetColumn.Role.GRAND_TOTAL])
+    BudgetExecution.objects.bulk_create(
+        BudgetExecution(row_id=c.row_id, column_id=c.column_id, quarter=2, amount=D(1), state="approved")
+        for c in due
+    )
+    MeasureProgress.objects.bulk_create(
+        MeasureProgress(measure=m, fiscal_year=fiscal_year, quarter=2, status="on_schedule", state="approved")
+        for m in Measure.objects.filter(plan__fiscal_year=fiscal_year)
+    )
     response = manager_client.post("/entry/2024/2/lock/", {"reason": "全件承認済み"})
     assert response.status_code == 302
     assert QuarterLock.objects.get(fiscal_year=fiscal_year, quarter=2).is_locked

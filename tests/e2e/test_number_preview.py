@@ -21,6 +21,7 @@ def e2e_server():
     with running_server(SETUP_COMMANDS) as base:
         yield base
 
+
 UNREADABLE = "数値として読めない入力があります"
 PAIRS = [
     ("1,580", "2,000"),
