@@ -429,7 +429,7 @@ def test_a_complete_quarter_locks_without_asking(manager_client, fiscal_year):
     body = response.content.decode()
     assert "指標はすべて承認済みですが" in body
     assert "予算の執行額（勘定・列ごとの行数）" in body and "施策の取組状況（担当部署ごとの施策数）" in body
-    assert f"財務部の施策</a></th>\n    <td>財務部</td>\n    <td>未入力 49件" in body  # 49 measures of 財務部
+    assert "財務部の施策</a></th>\n    <td>財務部</td>\n    <td>未入力 49件" in body  # 49 measures of 財務部
     assert not QuarterLock.objects.filter(fiscal_year=fiscal_year, quarter=2).exists()
 
     due = BudgetCell.objects.filter(
