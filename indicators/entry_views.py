@@ -13,9 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from indicators import selectors, services, xlsx_import
 from indicators.forms import ActualRowForm, ReasonForm, ReviewReasonForm, UploadForm, VersionForm
 from measures import selectors as plan_selectors
-from measures.periods import QUARTERS, quarter_long_label
-from smrj_plan import permissions
+from measures.periods import QUARTERS, quarter_long_label, quarter_span
+from smrj_plan import deadlines, permissions
 from smrj_plan.numbers import parse_version
+from smrj_plan.owed import owed_items
 from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState
 
 
@@ -34,7 +35,8 @@ def _error_text(exc: ValidationError) -> str:
 
 @login_required
 def index(request):
-    """The year's four quarters with their state counts and lock, for every role."""
+    """The year's four quarters with their state counts, 提出期限 and lock, for every role; for a 担当者 also what
+    their department still owes (what is due, by when, and what was returned, with the reason)."""
     # The year in the header's switcher (?year=), by default the latest open year.
     fiscal_year = plan_selectors.fiscal_year_shown(request)
     if fiscal_year is None:
@@ -45,15 +47,31 @@ def index(request):
         indicators = selectors.indicator_editable_list(user=request.user, fiscal_year=fiscal_year)
     summary = selectors.quarter_state_summary(indicators=indicators, fiscal_year=fiscal_year)
     locks = selectors.quarter_lock_map(fiscal_year=fiscal_year)
+    today = deadlines.today()
+    due = {d.quarter: d for d in deadlines.quarter_due_list(fiscal_year, today=today)}
+    locked = {q for q in QUARTERS if locks.get(q) and locks[q].is_locked}
+    # What is owed in the quarters that have begun and are not closed: the 担当者's department's, or everyone's.
+    begun = [q for q in QUARTERS if q not in locked and quarter_span(fiscal_year.year, q).start <= today]
+    department_id = permissions.entry_department_id(request.user)
+    owed = []
+    if begun and (department_id is not None or permissions.can_read_all(request.user)):
+        owed = owed_items(fiscal_year=fiscal_year, quarters=begun, department_id=department_id)
+    owed_count = {q: sum(1 for i in owed if i.quarter == q) for q in QUARTERS}
     quarters = [
         {
             "quarter": q,
             "label": quarter_long_label(q),
             "counts": [(s.label, summary[q][s.value]) for s in EntryState],
             "lock": locks.get(q),
-            "locked": bool(locks.get(q) and locks[q].is_locked),
+            "locked": q in locked,
+            "due": due[q],
+            "owed": owed_count[q],
+            "overdue": due[q].overdue and owed_count[q] > 0,
         }
         for q in QUARTERS
+    ]
+    owed_quarters = [
+        {"due": due[q], "items": [i for i in owed if i.quarter == q and not i.is_returned]} for q in begun
     ]
     return render(
         request,
@@ -63,6 +81,10 @@ def index(request):
             "quarters": quarters,
             "can_enter": permissions.can_enter(request.user),
             "indicator_count": indicators.count(),
+            "show_owed": department_id is not None,
+            "returned_items": [{"item": i, "due": due[i.quarter]} for i in owed if i.is_returned],
+            "owed_quarters": [oq for oq in owed_quarters if oq["items"]],
+            "can_change_deadline": permissions.can_change_deadline(request.user),
         },
     )
 

@@ -92,6 +92,11 @@ def can_set_final_rating(user) -> bool:
     return roles.is_manager(user)
 
 
+def can_change_deadline(user) -> bool:
+    """A quarter's 提出期限 is changed by a 管理者, with a reason (docs/domain.md「1年の流れ」)."""
+    return roles.is_manager(user)
+
+
 def can_set_target(user) -> bool:
     """Set or confirm an indicator's target (a year opened without its text, a target the loader could not read)."""
     return roles.is_manager(user)
@@ -151,6 +156,11 @@ def require_final_rating(user) -> None:
 def require_target_setting(user) -> None:
     if not can_set_target(user):
         raise PermissionDenied("目標を設定できるのは管理者だけです。")
+
+
+def require_deadline_change(user) -> None:
+    if not can_change_deadline(user):
+        raise PermissionDenied("提出期限を変更できるのは管理者だけです。")
 
 
 def require_budget_execution_view(user) -> None:
