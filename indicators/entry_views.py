@@ -138,8 +138,10 @@ def quarter(request, year: int, quarter: int, indicator_pk: int | None = None):
     # Rows the POST says nothing about (not even their version) are not part of this save; every row it does
     # carry must carry the version its page showed.
     posted_prefixes = {key.split("-", 1)[0] for key in request.POST} if bound else set()
+    due = deadlines.quarter_due(fiscal_year, quarter)
     for row in rows:
         row.open = _row_is_open(row, locked)
+        row.overdue = due.overdue and not locked and row.due and (row.actual is None or row.actual.is_editable)
         row.posted = f"a{row.indicator.pk}" in posted_prefixes
         row.display = selectors.actual_display(row.actual)
         row.previous_display = selectors.actual_display(row.previous)
@@ -206,6 +208,7 @@ def quarter(request, year: int, quarter: int, indicator_pk: int | None = None):
             "quarter_label": quarter_long_label(quarter),
             "rows": rows,
             "locked": locked,
+            "deadline": due,
             "any_open": any(r.open for r in rows),
             "single": indicator_pk is not None,
         },
@@ -219,9 +222,11 @@ def review(request, year: int, quarter: int):
     fiscal_year, quarter = _period(request, year, quarter)
     permissions.require_reader(request.user)
     actuals = list(selectors.actual_review_list(fiscal_year=fiscal_year, quarter=quarter))
+    lock = selectors.quarter_lock_map(fiscal_year=fiscal_year).get(quarter)
+    due = deadlines.quarter_due(fiscal_year, quarter)
     for a in actuals:
         a.display = selectors.actual_display(a)
-    lock = selectors.quarter_lock_map(fiscal_year=fiscal_year).get(quarter)
+        a.overdue = due.overdue and not (lock and lock.is_locked) and a.is_editable
     return render(
         request,
         "entry/review.html",
@@ -231,6 +236,7 @@ def review(request, year: int, quarter: int):
             "quarter_label": quarter_long_label(quarter),
             "actuals": actuals,
             "lock": lock,
+            "deadline": due,
             "locked": bool(lock and lock.is_locked),
             "can_review": permissions.can_review(request.user),
         },

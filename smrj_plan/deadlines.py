@@ -110,6 +110,18 @@ def quarter_due_list(fiscal_year, today: dt.date | None = None) -> list[QuarterD
     return rows
 
 
+def quarter_due(fiscal_year, quarter: int, today: dt.date | None = None) -> QuarterDue:
+    """One quarter's deadline as pages show it (one query)."""
+    today = today or timezone.localdate()
+    stored = (
+        QuarterDeadline.objects.filter(fiscal_year__year=_year(fiscal_year), quarter=quarter)
+        .values_list("due_date", flat=True)
+        .first()
+    )
+    due = stored or default_deadline(fiscal_year, quarter)
+    return QuarterDue(quarter, due, stored is None, today > due, (due - today).days)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Changing a deadline (管理者)
 

@@ -241,3 +241,37 @@ def test_an_invalid_stored_date_range_is_refused_by_the_service(fiscal_year, man
     assert exc.value.message_dict["due_date"] == [
         "提出期限は令和6年4月1日から令和8年3月31日までの日付にしてください。"
     ]
+
+
+def _section(page: str, marker: str, end: str) -> str:
+    start = page.index(marker)
+    return page[start : page.index(end, start + len(marker))]
+
+
+def test_overdue_rows_are_marked_on_the_entry_and_review_pages(
+    fiscal_year, staff_user, manager, staff_client, manager_client, today
+):
+    _owed_scenario(fiscal_year, staff_user, manager)
+    Actual.objects.create(
+        indicator=_indicator("1-3"),
+        fiscal_year=fiscal_year,
+        quarter=1,
+        numerator=1,
+        denominator=2,
+        state=EntryState.APPROVED,
+    )
+    entry = staff_client.get("/entry/2024/1/").content.decode()
+    assert (
+        '提出期限：<strong>令和6年7月15日（2024年7月15日）</strong> <span class="badge overdue">期限経過（5日）</span>'
+        in entry
+    )
+    assert "期限超過" in _section(entry, 'id="row-1-1"', "</header>")  # returned, still owed
+    assert "期限超過" not in _section(entry, 'id="row-1-3"', "</header>")  # approved
+    assert "期限超過" not in _section(entry, 'id="row-1-2"', "</header>")  # annual: owed at 第4四半期
+    q2 = staff_client.get("/entry/2024/2/").content.decode()
+    assert "（あと87日）" in q2 and "期限超過" not in q2
+    review = manager_client.get("/entry/2024/1/review/").content.decode()
+    assert "期限超過" in _section(review, 'id="actual-1-1"', "</tr>")
+    assert "期限超過" not in _section(review, 'id="actual-1-3"', "</tr>")
+    today["value"] = dt.date(2024, 7, 15)  # the deadline day itself is on time
+    assert "期限超過" not in staff_client.get("/entry/2024/1/").content.decode()
