@@ -141,7 +141,9 @@ def quarter(request, year: int, quarter: int, indicator_pk: int | None = None):
     due = deadlines.quarter_due(fiscal_year, quarter)
     for row in rows:
         row.open = _row_is_open(row, locked)
-        row.overdue = due.overdue and not locked and row.due and (row.actual is None or row.actual.is_editable)
+        row.overdue = (
+            due.overdue and not locked and row.due and (row.actual is None or row.actual.is_editable)
+        )
         row.posted = f"a{row.indicator.pk}" in posted_prefixes
         row.display = selectors.actual_display(row.actual)
         row.previous_display = selectors.actual_display(row.previous)

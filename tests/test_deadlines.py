@@ -262,7 +262,7 @@ def test_overdue_rows_are_marked_on_the_entry_and_review_pages(
     )
     entry = staff_client.get("/entry/2024/1/").content.decode()
     assert (
-        '提出期限：<strong>令和6年7月15日（2024年7月15日）</strong> <span class="badge overdue">期限経過（5日）</span>'
+        '提出期限：<strong>令和6年7月15日（2024年7月15日）</strong> <span class="overdue-mark">期限経過（5日）</span>'
         in entry
     )
     assert "期限超過" in _section(entry, 'id="row-1-1"', "</header>")  # returned, still owed

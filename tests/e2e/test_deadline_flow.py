@@ -1,14 +1,38 @@
 """提出期限 in Chromium: a 管理者 moves 第3四半期's date (with a reason, kept in the history) and returns a figure;
 the 担当者's page then says what is due, by when, and shows the returned figure with its reason highlighted.
 
-第3四半期 and 第4四半期 are used only here (the other flows enter 第1・第2四半期 on the same server)."""
+The flow runs on a server of its own: the shared one's quarters are all entered by other flows, and this one reads
+what is still owed in two quarters."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import DEMO_PASSWORD, SETUP_COMMANDS, running_server
+
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def e2e_server():
+    """This module's own server (the plan and the demo users, nothing entered)."""
+    with running_server(SETUP_COMMANDS) as base:
+        yield base
+
+
+@pytest.fixture
+def login(e2e_server):
+    def _login(page, username: str):
+        page.context.clear_cookies()
+        page.goto(e2e_server + "/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        assert "/accounts/login/" not in page.url, f"login failed for {username}"
+
+    return _login
 
 
 def test_staff_see_what_is_due_by_when_and_the_returned_figure_with_its_reason(e2e_server, page, login):
@@ -50,7 +74,7 @@ def test_staff_see_what_is_due_by_when_and_the_returned_figure_with_its_reason(e
     returned = page.locator('#returned-items li[data-code="1-1"][data-quarter="3"]')
     expect(returned).to_contain_text("第3四半期 指標 1-1")
     expect(returned).to_contain_text("提出期限 令和7年1月31日（2025年1月31日）")
-    expect(returned.locator(".badge.overdue")).to_have_text("期限超過")
+    expect(returned.locator(".overdue-mark")).to_have_text("期限超過")
     reason = returned.locator(".return-reason")
     expect(reason).to_have_text("差戻しの理由：根拠資料のリンクを追加してください。")
     expect(reason).to_have_css("background-color", "rgb(253, 230, 138)")
@@ -60,14 +84,14 @@ def test_staff_see_what_is_due_by_when_and_the_returned_figure_with_its_reason(e
     expect(fourth.get_by_role("heading")).to_contain_text(
         "第4四半期：提出期限 令和7年4月15日（2025年4月15日）"
     )
-    expect(fourth.locator(".badge.overdue")).to_contain_text("期限超過")
+    expect(fourth.locator(".overdue-mark")).to_contain_text("期限超過")
     expect(fourth.locator("li")).to_have_text(
         [re.compile(r"^未入力 指標 1-1 "), re.compile(r"^未入力 指標 1-2 "), re.compile(r"^未入力 指標 1-3 ")]
     )
     # 1-3 of 第3四半期 was submitted and 1-1 is listed as returned: the quarter has no other list.
     expect(page.locator('.owed-quarter[data-quarter="3"]')).to_have_count(0)
     expect(page.locator('tr[data-quarter="3"] td.due')).to_contain_text("令和7年1月31日（2025年1月31日）")
-    expect(page.locator('tr[data-quarter="3"] td.due .badge.overdue')).to_have_text("期限超過 未提出1件")
+    expect(page.locator('tr[data-quarter="3"] td.due .overdue-mark')).to_have_text("期限超過 未提出1件")
 
     # The link goes to the returned figure, where the reason and the overdue mark are shown again.
     returned.get_by_role("link").click()
@@ -76,4 +100,4 @@ def test_staff_see_what_is_due_by_when_and_the_returned_figure_with_its_reason(e
     expect(page.locator('section.entry-row[data-indicator="1-1"]')).to_contain_text(
         "差戻しの理由：根拠資料のリンクを追加してください。"
     )
-    expect(page.locator('section.entry-row[data-indicator="1-1"] .badge.overdue')).to_have_text("期限超過")
+    expect(page.locator('section.entry-row[data-indicator="1-1"] .overdue-mark')).to_have_text("期限超過")
