@@ -413,3 +413,49 @@ def test_a_rolled_back_save_sends_nothing(
     ):
         services.actual_save_many(user=staff_user, fiscal_year=fiscal_year, quarter=2, rows=rows, submit=True)
     assert callbacks == [] and smtp.messages == []
+
+
+def _settings_in_a_fresh_process(**env_overrides) -> list[str]:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EMAIL_") and k != "SITE_URL"}
+    env.update(DJANGO_SETTINGS_MODULE="smrj_plan.settings", **env_overrides)
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.SITE_URL, sep='|')"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip().split("|")
+
+
+def test_mail_settings_come_from_the_environment_with_the_console_by_default():
+    assert _settings_in_a_fresh_process() == [
+        "django.core.mail.backends.console.EmailBackend",
+        "localhost",
+        "25",
+        "False",
+        "http://127.0.0.1:8000",
+    ]
+    assert _settings_in_a_fresh_process(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="smtp.example.go.jp",
+        EMAIL_PORT="587",
+        EMAIL_USE_TLS="1",
+        SITE_URL="https://plan.example.go.jp/",
+    ) == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.go.jp",
+        "587",
+        "True",
+        "https://plan.example.go.jp",
+    ]
