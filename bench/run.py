@@ -49,6 +49,8 @@ LARGE_YEARS = 10
 LARGE_INDICATORS = 250
 GOALS_MS = {"seed": 100.0, "large": 300.0}
 GOAL_FLOOR_RATIO = 5.0
+# Pages held to GOAL_FLOOR_RATIO at the large size: every page a person opens (not the Excel download).
+FLOOR_GOAL_PAGES = {"overview", "overview_cold", "indicator"}  # and every page_* (added below)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -105,22 +107,71 @@ def overview_page(ctx: Context):
     return lambda: ctx.client.get("/dashboard/")
 
 
-@measurement("overview_cold", "参考: 同じページ、データ変更直後（覚えた結果なし）")
+@measurement("overview_cold", "ダッシュボード全体、データ変更の直後")
 def overview_page_cold(ctx: Context):
-    """The overview right after a write: the memo (keyed by the data read) has nothing for the new data, so the
-    rows are computed and rendered again. Forgetting the memo before each run costs the same as a change."""
-    from dashboard.selectors import progress_memo_clear
+    """The overview right after a write: before each run (untimed) an approved actual of the year changes, so
+    the data version is new and the page is read, computed and rendered again; only the changed indicator's row
+    is computed afresh."""
+    from indicators.models import Actual
 
-    def cold():
-        progress_memo_clear()
+    actual = (
+        Actual.objects.filter(indicator_id=ctx.indicator_pk, state="approved").order_by("quarter").first()
+    )
+    values = iter(range(10**9))
+
+    def write():
+        Actual.objects.filter(pk=actual.pk).update(value=1000 + next(values) % 500)
+
+    def page():
         return ctx.client.get("/dashboard/")
 
-    return cold
+    page.before = write
+    return page
 
 
 @measurement("indicator", "指標の進捗ページ /dashboard/indicator/<pk>/")
 def indicator_page(ctx: Context):
     return lambda: ctx.client.get(f"/dashboard/indicator/{ctx.indicator_pk}/")
+
+
+# Every page a person opens, at the large size (a manager; the goal is ≤ 5× the floor for each).
+PAGES = [
+    ("plan", "計画 /plan/", "/plan/"),
+    ("plan_chapter", "計画の章 /plan/chapter/1/", "/plan/chapter/1/"),
+    ("plan_revisions", "計画の改訂 /plan/revisions/", "/plan/revisions/"),
+    ("indicators", "指標一覧 /indicators/", "/indicators/"),
+    ("indicator_detail", "指標 /indicators/<pk>/", "/indicators/{pk}/"),
+    ("targets", "目標の設定 /indicators/targets/", "/indicators/targets/"),
+    ("mid_term", "中期目標期間の累計 /indicators/mid-term/", "/indicators/mid-term/"),
+    ("pillar", "柱のページ /dashboard/<年度>/pillar/1/", "/dashboard/{year}/pillar/1/"),
+    ("entry_index", "実績入力 /entry/", "/entry/"),
+    ("review", "確認・承認 /entry/<年度>/4/review/", "/entry/{year}/4/review/"),
+    ("history_quarter", "四半期の変更履歴 /entry/history/<年度>/4/", "/entry/history/{year}/4/"),
+    ("history_indicator", "指標の変更履歴 /entry/history/indicator/<pk>/", "/entry/history/indicator/{pk}/"),
+    # The budget tables are the plan's (令和6年度); the large size adds indicators and actuals, not tables.
+    ("budgets", "予算 /budgets/", "/budgets/?year=2024"),
+    ("budget_table", "予算計画 /budgets/budget/ippan/", "/budgets/budget/ippan/?year=2024"),
+    ("budget_execution", "予算の執行 /budgets/execution/ippan/", "/budgets/execution/ippan/?year=2024"),
+    ("budget_dashboard", "執行率 /dashboard/budget/", "/dashboard/budget/?year=2024"),
+    ("reports", "報告書 /reports/", "/reports/"),
+    ("evaluation", "施策・自己評価 /evaluation/", "/evaluation/"),
+    ("measure_list", "施策の一覧 /evaluation/<年度>/measures/", "/evaluation/{year}/measures/"),
+    ("self_index", "自己評価 /evaluation/<年度>/self-evaluation/", "/evaluation/{year}/self-evaluation/"),
+]
+
+
+def _page_measurement(name: str, label: str, path: str):
+    @measurement(f"page_{name}", label)
+    def prepare(ctx: Context):
+        url = path.format(pk=ctx.indicator_pk, year=ctx.fiscal_year)
+        return lambda: ctx.client.get(url)
+
+    return prepare
+
+
+for _name, _label, _path in PAGES:
+    _page_measurement(_name, _label, _path)
+    FLOOR_GOAL_PAGES.add(f"page_{_name}")
 
 
 @measurement("excel", "監査用Excelの出力 /reports/download/（全シート、変更履歴を含む）")
@@ -411,14 +462,24 @@ def _prime(fn: Callable[[], object]) -> tuple[int, int]:
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(WARMUP):
+        _before(fn)
         fn()
+    _before(fn)
     with CaptureQueriesContext(connection) as queries:
         response = fn()
     return len(queries), response.status_code  # counted now: the next request resets the query log
 
 
+def _before(fn) -> None:
+    """What a measurement does before each run, untimed (e.g. the write the next page must show)."""
+    before = getattr(fn, "before", None)
+    if before is not None:
+        before()
+
+
 def _timed(fn: Callable[[], object]) -> tuple[float, float]:
     """One run: server time (wall ms) and this process's CPU time (ms)."""
+    _before(fn)
     start, start_cpu = time.perf_counter(), time.process_time()
     fn()
     return (time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000
@@ -553,12 +614,13 @@ def report(results: list[dict]) -> str:
                 goal = ""
                 if r["name"] == "overview":
                     fast = r["ms"] < GOALS_MS[size]
-                    near_floor = ratio <= GOAL_FLOOR_RATIO
-                    ok &= fast and near_floor
-                    goal = (
-                        f"{'OK' if fast else 'NG'} < {GOALS_MS[size]:.0f} ms; "
-                        f"{'OK' if near_floor else 'NG'} ≤ {GOAL_FLOOR_RATIO:.0f}× floor"
-                    )
+                    ok &= fast
+                    goal = f"{'OK' if fast else 'NG'} < {GOALS_MS[size]:.0f} ms; "
+                if size == "large" and r["name"] in FLOOR_GOAL_PAGES:
+                    # CPU: what the page costs the server whatever else the machine runs at the time.
+                    near_floor = cpu_ratio <= GOAL_FLOOR_RATIO
+                    ok &= near_floor
+                    goal += f"{'OK' if near_floor else 'NG'} ≤ {GOAL_FLOOR_RATIO:.0f}× floor"
                 if r["status"] != r["expect_status"]:
                     ok = False
                     goal += f" HTTP {r['status']}"

@@ -5,19 +5,17 @@ Query shape (the same for 28 or 2,500 indicators, 1 or 10 years): one query for 
 their departments, a small one for their sections (with chapters), one for all their actuals of that year and one
 for the final ratings, all as plain values (no model instances: the arithmetic needs only the figures and the state).
 Everything else, the default as-of quarter included, is derived in Python by `indicators.progress`; the computed
-rows are memoised under the raw rows read, so an unchanged page is neither recomputed nor shown stale
-(`indicator_progress_list`).
+rows are cached under the data version (`smrj_plan.data_version`), so an unchanged page is neither recomputed nor
+shown stale, with one or many application servers (`indicator_progress_list`).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models.sql.constants import MULTI
+from django.core.cache import caches
 
 from budgets.models import BudgetTable
 from indicators import selectors as indicator_selectors
@@ -33,7 +31,7 @@ from indicators.progress import (
 )
 from measures.models import Department, FiscalYear, Section
 from measures.periods import QUARTERS, quarter_label
-from smrj_plan import formatting, permissions
+from smrj_plan import data_version, formatting, permissions
 from smrj_plan.workflow import EntryState, state_label
 
 FIGURE_COLUMNS = (
@@ -60,11 +58,6 @@ def dashboard_fiscal_years() -> list[FiscalYear]:
     return list(FiscalYear.objects.filter(plan__isnull=False).order_by("-year"))
 
 
-def _last_approved_quarter(figures: dict[int, list[QuarterFigure]]) -> int | None:
-    quarters = [f.quarter for figs in figures.values() for f in figs if f.is_approved]
-    return max(quarters) if quarters else None
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Overview rows
 # ---------------------------------------------------------------------------------------------------------------
@@ -80,7 +73,7 @@ class IndicatorProgressRow:
     unapproved_count: int
     final_rating: FinalRating | None
     # The row's <tr> as the overview tables rendered it, per table layout (IndicatorProgressTable.body_rows);
-    # memoised rows keep it, so an unchanged page is not formatted again.
+    # cached rows keep it, so an unchanged row is not formatted again.
     html: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -149,18 +142,22 @@ class DashboardOverview:
     has_approved_data: bool
     pillar_choices: list[Section] = field(default_factory=list)
     department_choices: list[Department] = field(default_factory=list)
-    # What pages render from this overview alone, kept with the memoised rows it came from (so it is dropped
-    # with them and can never outlive a change of the data); the page adds its request parameters to the key.
-    fragments: dict = field(default_factory=dict, repr=False)
+    # What pages render from this overview alone is cached under the rows' own key (None: not cached) and the
+    # filters; the page adds its request parameters.
+    cache_prefix: tuple | None = None
     filter_key: tuple = ()
 
     def fragment(self, key, render) -> str:
-        """The fragment under `key` (for this overview's filters), rendering it with `render()` the first time."""
-        key = ("html", self.filter_key, key)
-        html = self.fragments.get(key)
+        """The fragment under `key` (for this overview's rows and filters), rendering it with `render()` the
+        first time."""
+        if self.cache_prefix is None:
+            return render()
+        cache_key = _cache_key("html", self.cache_prefix, self.filter_key, key)
+        cache = caches[PROGRESS_CACHE]
+        html = cache.get(cache_key)
         if html is None:
             html = render()
-            _fragment_keep(self.fragments, key, html)
+            cache.set(cache_key, html, PROGRESS_CACHE_SECONDS)
         return html
 
     @property
@@ -263,64 +260,21 @@ def dashboard_indicator_queryset(*, user, fiscal_year: FiscalYear):
     )
 
 
-def _raw_rows(qs) -> tuple[object, list[tuple]]:
-    """Run a values_list queryset and return its compiler and the rows as the database driver gave them.
-
-    The raw rows are both the memo key (`indicator_progress_list`) and, on a miss, the input of Django's own
-    field converters (`_converted`), so a page costs the same queries whether the memo answers or not."""
-    compiler = qs.query.get_compiler(using=qs.db)
-    rows = [tuple(row) for chunk in compiler.execute_sql(MULTI) for row in chunk]
-    return compiler, rows
-
-
-def _converted(compiler, rows: list[tuple]) -> list[tuple]:
-    """The raw rows of `_raw_rows` converted as the ORM's values_list would (Decimal, datetime, …)."""
-    return list(compiler.results_iter(results=[rows], tuple_expected=True))
-
-
-def _model_key(objects) -> tuple:
-    """Every stored column of these model instances, in order: what a memo key needs to notice any change."""
-    return tuple(tuple(getattr(o, f.attname) for f in o._meta.concrete_fields) for o in objects)
-
-
 RATING_FIELDS = ("id", "indicator_id", "fiscal_year_id", "grade", "reason", "set_by_id", "set_at")
-
-# Memo of computed progress rows, keyed by the page's input data itself (see indicator_progress_list).
-_PROGRESS_MEMO: OrderedDict[_MemoKey, tuple[list[IndicatorProgressRow], int, bool, dict]] = OrderedDict()
-_PROGRESS_MEMO_SIZE = 8  # data states (years, user scopes, as-of quarters) kept per process
-_FRAGMENTS_PER_ENTRY = 16  # filtered overviews and rendered pages (≈150 kB each at 250 indicators) per state
-_PROGRESS_MEMO_LOCK = threading.Lock()
+# The cache of computed rows and of what pages render from them alone (settings.CACHES["progress"]): per
+# process by default, and correct with any number of processes, since every key holds the data version.
+PROGRESS_CACHE = "progress"
+PROGRESS_CACHE_SECONDS = 3600
 
 
-class _MemoKey:
-    """A memo key holding the data read, hashed once (the tuples hold a thousand rows; Python does not cache
-    their hash). Equal only to a key with equal data: a hash collision can never return another state's rows."""
-
-    __slots__ = ("data", "hash")
-
-    def __init__(self, data: tuple):
-        self.data = data
-        self.hash = hash(data)
-
-    def __hash__(self) -> int:
-        return self.hash
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, _MemoKey) and self.hash == other.hash and self.data == other.data
+def _cache_key(*parts) -> tuple:
+    """A cache key for these parts (hashable values, compared by equality: smrj_plan.cache.ObjectCache)."""
+    return ("progress", *parts)
 
 
-def _fragment_keep(fragments: dict, key, value) -> None:
-    """Keep a value in a memo entry's fragment dict, forgetting the oldest beyond _FRAGMENTS_PER_ENTRY."""
-    with _PROGRESS_MEMO_LOCK:
-        while len(fragments) >= _FRAGMENTS_PER_ENTRY:
-            fragments.pop(next(iter(fragments)))
-        fragments[key] = value
-
-
-def progress_memo_clear() -> None:
-    """Forget every memoised overview (the memo is exact anyway; this only frees memory)."""
-    with _PROGRESS_MEMO_LOCK:
-        _PROGRESS_MEMO.clear()
+def _reader_scope(user) -> tuple:
+    """What decides which rows a user reads and which as-of quarter is their default."""
+    return (permissions.read_department_filter(user), permissions.can_read_all(user))
 
 
 def indicator_progress_list(
@@ -349,37 +303,60 @@ def _indicator_progress(
     as_of_quarter: int | None = None,
     department_id: int | None = None,
     section_id: int | None = None,
-) -> tuple[list[IndicatorProgressRow], int, bool, dict]:
+) -> tuple[list[IndicatorProgressRow], int, bool, tuple | None]:
     """Progress rows of every indicator the user may read, as of a quarter.
 
     `as_of_quarter` None means the last quarter with approved data (第1四半期 before any approval).
-    Returns (rows, as-of quarter, whether any approved figure exists, the memo entry's fragment dict). Four
-    queries whatever the sizes (indicators with their departments, sections, actuals, final ratings).
+    Returns (rows, as-of quarter, whether any approved figure exists, the cache key prefix for what pages render
+    from these rows, or None when nothing may be cached).
 
-    Never stale by construction: every request reads the indicators, their actuals, final ratings, sections and
-    departments afresh, as the raw rows the database returns. Those rows themselves (not a timestamp or a
-    counter) are the key of a small per-process memo of the computed rows, so the same data give the same rows
-    without converting, computing and rendering them again, and any change — an approval, a target edited in
-    the admin, a renamed department — is a different key. The fragment dict lives as long as the entry: pages
-    keep there what they render from these rows alone (DashboardOverview.fragments)."""
+    The rows are cached under the data version (`smrj_plan.data_version`, one query) with the year, the
+    reader's scope and the arguments: any change of the data, by whatever path, is a new version, so a cached
+    row is never shown for data it did not see. On a miss: four queries whatever the sizes (indicators with
+    their departments, sections, actuals, final ratings)."""
+    version = data_version.current()
+    key = None
+    if version is not None:
+        key = _cache_key(
+            version, fiscal_year.pk, _reader_scope(user), as_of_quarter, department_id, section_id
+        )
+        hit = caches[PROGRESS_CACHE].get(key)
+        if hit is not None:
+            rows, as_of, has_approved = hit
+            return list(rows), as_of, has_approved, key  # a caller may sort its list, not the cached one
+    rows, as_of, has_approved = _indicator_progress_compute(
+        user=user,
+        fiscal_year=fiscal_year,
+        as_of_quarter=as_of_quarter,
+        department_id=department_id,
+        section_id=section_id,
+    )
+    if key is not None:
+        caches[PROGRESS_CACHE].set(key, (rows, as_of, has_approved), PROGRESS_CACHE_SECONDS)
+    return list(rows), as_of, has_approved, key
+
+
+def _indicator_progress_compute(
+    *, user, fiscal_year: FiscalYear, as_of_quarter: int | None, department_id: int | None, section_id
+) -> tuple[list[IndicatorProgressRow], int, bool]:
     qs = dashboard_indicator_queryset(user=user, fiscal_year=fiscal_year)
     if department_id is not None:
         qs = qs.filter(department_id=department_id)
     if section_id is not None:
         qs = qs.filter(section_id=section_id)
     # The department's few columns come joined (one query less); sections carry long texts, read apart.
-    ind_compiler, ind_raw = _raw_rows(
+    ind_values = list(
         qs.values_list(*INDICATOR_ROW_FIELDS, *(f"department__{name}" for name in DEPARTMENT_FIELDS))
     )
     # The same filter as a subquery: cheaper to build than an IN list of every id, and just as exact.
     indicator_ids = qs.values("pk")
-    fig_compiler, fig_raw = _raw_rows(
+    fig_values = list(
         # Ordered by the columns alone: Actual's default ordering would join two tables to sort by.
         Actual.objects.filter(fiscal_year=fiscal_year, indicator_id__in=indicator_ids)
         .order_by("indicator_id", "quarter")
         .values_list(*FIGURE_COLUMNS)
     )
-    rating_compiler, rating_raw = _raw_rows(
+    rating_values = list(
         FinalRating.objects.filter(fiscal_year=fiscal_year, indicator_id__in=indicator_ids)
         .order_by("indicator_id")
         .values_list(*RATING_FIELDS)
@@ -389,77 +366,82 @@ def _indicator_progress(
         as_of_quarter = indicator_selectors.actual_last_approved_quarter(fiscal_year=fiscal_year)
     section_pos = INDICATOR_ROW_FIELDS.index("section_id")
     sections = {}
-    if ind_raw:
+    if ind_values:
         sections = {
             s.pk: s
-            for s in Section.objects.filter(pk__in={r[section_pos] for r in ind_raw})
-            .select_related("chapter")
-            .order_by("pk")
+            for s in Section.objects.filter(pk__in={r[section_pos] for r in ind_values}).select_related(
+                "chapter"
+            )
         }
-    key = _MemoKey(
-        (
-            _model_key([fiscal_year]),
-            as_of_quarter,
-            tuple(ind_raw),
-            tuple(fig_raw),
-            tuple(rating_raw),
-            _model_key(sections.values()),
-            _model_key(s.chapter for s in sections.values()),
-        )
-    )
-    with _PROGRESS_MEMO_LOCK:
-        hit = _PROGRESS_MEMO.get(key)
-        if hit is not None:
-            _PROGRESS_MEMO.move_to_end(key)
-    if hit is not None:
-        rows, as_of, has_approved, fragments = hit
-        return list(rows), as_of, has_approved, fragments
-
     n_fields = len(INDICATOR_ROW_FIELDS)
-    departments: dict[int, Department] = {}
-    indicators = []
-    for values in _converted(ind_compiler, ind_raw):
-        ind = IndicatorRowInfo(*values[:n_fields])
-        ind.section = sections[ind.section_id]
-        ind.department = departments.get(ind.department_id)
-        if ind.department is None:
-            ind.department = departments[ind.department_id] = Department.from_db(
-                qs.db, ["id", *DEPARTMENT_FIELDS], [ind.department_id, *values[n_fields:]]
-            )
-        indicators.append(ind)
-    figures = _figures_from_rows(_converted(fig_compiler, fig_raw))
-    last_approved = _last_approved_quarter(figures)
+    figures_raw: dict[int, list[tuple]] = defaultdict(list)
+    for values in fig_values:
+        figures_raw[values[0]].append(values)
+    last_approved = max((v[1] for v in fig_values if v[2] == EntryState.APPROVED), default=None)
     as_of = as_of_quarter or last_approved or 1
-    ratings = {
-        values[1]: FinalRating(**dict(zip(RATING_FIELDS, values, strict=True)))
-        for values in _converted(rating_compiler, rating_raw)
-    }
+    ratings_raw = {values[1]: values for values in rating_values}
+    section_keys = {pk: (_columns(s), _columns(s.chapter)) for pk, s in sections.items()}
+    cache = caches[PROGRESS_CACHE]
+    departments: dict[int, Department] = {}
     rows = []
-    for ind in indicators:
-        spec = spec_from_indicator(ind)
-        figs = figures.get(ind.pk, [])
-        progress = progress_compute(spec=spec, figures=figs, as_of_quarter=as_of)
-        unapproved = sum(1 for f in figs if f.quarter <= as_of and not f.is_approved)
-        rows.append(
-            IndicatorProgressRow(
-                indicator=ind,
-                progress=progress,
-                # Most rows have nothing unapproved: the same figures give the same progress.
-                with_unapproved=progress_compute(
-                    spec=spec, figures=figs, as_of_quarter=as_of, include_unapproved=True
-                )
-                if unapproved
-                else progress,
-                unapproved_count=unapproved,
-                final_rating=ratings.get(ind.pk),
-            )
+    for values in ind_values:
+        ind_id = values[0]
+        # A row is the same row while everything it is computed from is the same: its indicator (with the
+        # department's columns), section, figures of the year, final rating and the as-of quarter. Unchanged
+        # rows come from the cache even right after a change elsewhere; the key holds the data itself.
+        row_key = (
+            "row",
+            as_of,
+            values,
+            section_keys[values[section_pos]],
+            tuple(figures_raw.get(ind_id, ())),
+            ratings_raw.get(ind_id),
         )
-    fragments: dict = {}
-    with _PROGRESS_MEMO_LOCK:
-        _PROGRESS_MEMO[key] = (rows, as_of, last_approved is not None, fragments)
-        while len(_PROGRESS_MEMO) > _PROGRESS_MEMO_SIZE:
-            _PROGRESS_MEMO.popitem(last=False)
-    return list(rows), as_of, last_approved is not None, fragments
+        row = cache.get(row_key)
+        if row is None:
+            row = _progress_row(
+                values=values,
+                n_fields=n_fields,
+                section=sections[values[section_pos]],
+                departments=departments,
+                figures=_figures_from_rows(figures_raw.get(ind_id, ())).get(ind_id, []),
+                rating=ratings_raw.get(ind_id),
+                as_of=as_of,
+            )
+            cache.set(row_key, row, PROGRESS_CACHE_SECONDS)
+        rows.append(row)
+    return rows, as_of, last_approved is not None
+
+
+def _columns(instance) -> tuple:
+    """Every stored column of a model instance: what a cache key needs to notice any change of it."""
+    return tuple(getattr(instance, f.attname) for f in instance._meta.concrete_fields)
+
+
+def _progress_row(*, values, n_fields, section, departments, figures, rating, as_of) -> IndicatorProgressRow:
+    """One indicator's progress row from its values (INDICATOR_ROW_FIELDS and the department's columns)."""
+    ind = IndicatorRowInfo(*values[:n_fields])
+    ind.section = section
+    ind.department = departments.get(ind.department_id)
+    if ind.department is None:
+        ind.department = departments[ind.department_id] = Department(
+            id=ind.department_id, **dict(zip(DEPARTMENT_FIELDS, values[n_fields:], strict=True))
+        )
+    spec = spec_from_indicator(ind)
+    progress = progress_compute(spec=spec, figures=figures, as_of_quarter=as_of)
+    unapproved = sum(1 for f in figures if f.quarter <= as_of and not f.is_approved)
+    return IndicatorProgressRow(
+        indicator=ind,
+        progress=progress,
+        # Most rows have nothing unapproved: the same figures give the same progress.
+        with_unapproved=progress_compute(
+            spec=spec, figures=figures, as_of_quarter=as_of, include_unapproved=True
+        )
+        if unapproved
+        else progress,
+        unapproved_count=unapproved,
+        final_rating=None if rating is None else FinalRating(**dict(zip(RATING_FIELDS, rating, strict=True))),
+    )
 
 
 def pillar_summaries(*, rows: list[IndicatorProgressRow]) -> list[PillarSummary]:
@@ -496,15 +478,10 @@ def dashboard_overview(
     Every readable indicator of the year is computed once and the filters apply in Python: the default as-of
     quarter and the filter choices then come from the same rows, with no further query. The pillar summaries
     follow the department filter (whose targets) but not the pillar or status filters (which rows to list)."""
-    rows, as_of, has_approved, fragments = _indicator_progress(
+    rows, as_of, has_approved, cache_prefix = _indicator_progress(
         user=user, fiscal_year=fiscal_year, as_of_quarter=as_of_quarter
     )
-    # The same rows and filters give the same overview: kept with the memoised rows, like its HTML.
     filter_key = (department_id, section_id, status)
-    memo_key = ("overview", filter_key)
-    kept = fragments.get(memo_key)
-    if kept is not None:
-        return dataclasses.replace(kept, fiscal_year=fiscal_year, rows=list(kept.rows))
     pillar_choices = sorted(
         {
             r.indicator.section_id: r.indicator.section
@@ -532,11 +509,10 @@ def dashboard_overview(
         has_approved_data=has_approved,
         pillar_choices=pillar_choices,
         department_choices=department_choices,
-        fragments=fragments,
+        cache_prefix=cache_prefix,
         filter_key=filter_key,
     )
-    _fragment_keep(fragments, memo_key, overview)
-    return dataclasses.replace(overview, rows=list(rows))
+    return overview
 
 
 def pillar_get(*, fiscal_year: FiscalYear, number: int) -> Section:

@@ -100,8 +100,9 @@ class IndicatorProgressTable(BaseTable):
             columns.append(
                 (f'<td class="{_esc(css)}">' if css else "<td>", getattr(self, f"render_{column.name}"))
             )
-        # A row's HTML depends on the row, the columns shown and the as-of quarter of the links: rows memoised by
-        # the selectors keep theirs (IndicatorProgressRow.html), so an unchanged page is not formatted again.
+        # A row's HTML depends on the row, the columns shown and the as-of quarter of the links: rows the selectors
+        # cache keep theirs (IndicatorProgressRow.html), so an unchanged row is not formatted again, even on the
+        # first request after a change elsewhere.
         layout = (self.as_of_quarter, self._indicator_url, tuple(column.name for column in self.columns))
         rows = []
         for record in self.data.data:

@@ -42,6 +42,34 @@ class QuarterLock(models.Model):
         return f"{self.fiscal_year.short_label} 第{self.quarter}四半期 {'締め済み' if self.is_locked else '受付中'}"
 
 
+class DataChange(models.Model):
+    """One row per change of a table the figures are read from, written by the database itself (triggers
+    installed by `smrj_plan.data_version` after every migrate), whoever changes the data: a service, the admin,
+    a queryset update, a management command or SQL typed by hand. Cached reads are keyed by these rows
+    (`data_version.current`); nothing in the application writes them."""
+
+    id = models.BigAutoField(primary_key=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "データ変更の記録"
+
+    def __str__(self):
+        return f"変更 {self.pk}"
+
+
+class DataEpoch(models.Model):
+    """A random token made once per database (after migrate): part of the data version, so a cache never takes
+    a fresh or restored database for the one it cached figures of, even where their change counts match."""
+
+    token = models.CharField("識別子", max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "データベースの識別子"
+
+    def __str__(self):
+        return self.token
+
+
 class QuarterDeadline(models.Model):
     """A quarter's 提出期限 set by a 管理者 (docs/domain.md「1年の流れ」). Without a row the deadline is the
     quarter's end plus `settings.SUBMISSION_DEADLINE_DAYS`; `smrj_plan.deadlines` decides which applies."""

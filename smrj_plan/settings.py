@@ -236,6 +236,15 @@ API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "api_throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api-throttle"},
+    # Computed progress rows and the pages rendered from them, keyed by the data version
+    # (smrj_plan/data_version.py): per process, and still exact with several application servers. The objects
+    # are kept as they are (smrj_plan/cache.py): unpickling 250 rows would cost more than computing them. The
+    # keys are the data itself (tuples), so this cache must stay an ObjectCache.
+    "progress": {
+        "BACKEND": "smrj_plan.cache.ObjectCache",
+        "LOCATION": "progress",
+        "OPTIONS": {"MAX_ENTRIES": 5000},  # rows of a few years and scopes, and pages
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "中小機構 年度計画トラッカー API",

@@ -29,6 +29,15 @@ def _fresh_api_throttle():
     caches["api_throttle"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_progress_cache():
+    """Each test's database rolls back, so the same data version (smrj_plan/data_version.py) can come back with
+    other data in the next test; in a running system versions never repeat."""
+    from django.core.cache import caches
+
+    caches["progress"].clear()
+
+
 @pytest.fixture
 def fiscal_year(db):
     return FiscalYear.objects.get(year=2024)

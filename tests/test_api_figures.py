@@ -22,7 +22,6 @@ INDICATORS = "/api/v1/indicators/"
 
 @pytest.fixture
 def populated(fiscal_year, manager):
-    dashboard_selectors.progress_memo_clear()
     return populate_year(fiscal_year, manager)
 
 

@@ -137,7 +137,9 @@ def objects(department, staff_user, fiscal_year):
         "measure": measure.pk,
         "progress": progress.pk,
         "evaluation": evaluation.pk,
-        "revision": PlanRevision.objects.get(plan__fiscal_year=fiscal_year, kind=PlanRevision.Kind.ADOPTED).pk,
+        "revision": PlanRevision.objects.get(
+            plan__fiscal_year=fiscal_year, kind=PlanRevision.Kind.ADOPTED
+        ).pk,
     }
 
 

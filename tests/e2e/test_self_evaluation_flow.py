@@ -7,14 +7,24 @@ import pytest
 from docx import Document
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import SETUP_COMMANDS, running_server
+
 pytestmark = pytest.mark.e2e
 
-QUARTER = 2  # the other browser flows work in 第1 and 第3四半期
+QUARTER = 2
 NARRATIVE = "第2四半期は地域本部で専門家派遣を延べ42回行い、新事業展開の計画策定を8社で支援した。"
 ASSESSMENT = "事前ヒアリングは計画どおり進み、施策1は前倒しで成果を上げた。"
 GRADE_REASON = "定量指標が年度目標に向けて順調であり、施策の前倒しの成果が顕著であるため。"
 RATING_REASON = "ヒアリング件数が計画を上回るペースで推移しているため。"
 FIGURES = ["target", "actual", "rate", "forecast"]
+
+
+@pytest.fixture(scope="module")
+def e2e_server():
+    """A server of its own: this flow approves 1-1 and sets final ratings, which the upload flow (第2四半期, drafts
+    only) and the dashboard walks on the shared server must not see."""
+    with running_server(SETUP_COMMANDS) as base:
+        yield base
 
 
 def test_progress_approval_self_evaluation_and_document(e2e_server, page, login, tmp_path):

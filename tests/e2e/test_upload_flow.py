@@ -13,9 +13,6 @@ pytestmark = pytest.mark.e2e
 COL = xlsx_import.COLUMN_INDEX
 
 
-@pytest.mark.xfail(
-    reason="fails since the year switcher and the measures merge; see the closing note", strict=False
-)
 def test_staff_uploads_a_filled_template(e2e_server, page, login, tmp_path):
     login(page, "tanto")
     page.goto(e2e_server + "/entry/2024/2/upload/")

@@ -20,6 +20,9 @@ EXCLUDED = [
     "auth.permission",
     "sessions",
     "axes",
+    # Written by the database for cached reads (smrj_plan/data_version.py); a restored database makes its own.
+    "smrj_plan.datachange",
+    "smrj_plan.dataepoch",
 ]
 SUFFIXES = (".xml.gz", ".xml.xz", ".xml.bz2", ".xml")
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('measures', '0005_merge_0004_measure_department_0004_revision_changes'),
-        ('smrj_plan', '0002_text_length_limits'),
+        ('smrj_plan', '0003_data_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,105 @@
+"""The data version: what cached reads are keyed by (docs/domain.md「表示の約束」).
+
+The database writes it: after every migrate, each table of the apps the figures are read from gets a trigger that
+adds a row to `DataChange` on INSERT, UPDATE and DELETE (per statement in PostgreSQL, per row in SQLite). So a
+change shows on the next request whoever made it — a service, the admin, a queryset update, `load_plan`,
+`restore_data` or SQL typed by hand — and on every application server sharing the database, each with its own
+cache. The history tables are left out: they change only with the table they record.
+
+`current()` reads the database's epoch (a random token made after migrate, `DataEpoch`) and (COUNT, MIN, MAX) of
+the change rows the reading transaction can see, in one query. Rows are only ever added, and old ones removed
+from the bottom, so two different sets of committed changes never give the same version: a cache entry written
+under one version never answers for data it did not see, and the epoch keeps a new or restored database (whose
+counts start again) apart from the one before. A change committed after the version was read but before the
+figures were read makes the entry newer than its key, never older.
+
+On a database without triggers here (neither SQLite nor PostgreSQL), `current()` returns None and callers do
+not cache."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS, connections
+
+# Apps whose tables hold what pages and the workbook show.
+WATCHED_APPS = ("smrj_plan", "measures", "indicators", "budgets", "evaluation")
+TABLE = "smrj_plan_datachange"
+EPOCH_TABLE = "smrj_plan_dataepoch"
+TRIGGER = "smrj_data_changed"
+# Beyond this many rows, the oldest are removed (keeping KEEP): the count query stays cheap.
+PRUNE_AT = 50_000
+KEEP = 1_000
+
+
+def watched_tables() -> list[str]:
+    """The tables whose changes change the version: every concrete model of WATCHED_APPS but the history
+    tables and DataChange itself."""
+    tables = []
+    for label in WATCHED_APPS:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            opts = model._meta
+            if opts.proxy or not opts.managed or opts.db_table in (TABLE, EPOCH_TABLE):
+                continue
+            if opts.model_name.startswith("historical"):
+                continue
+            tables.append(opts.db_table)
+    return sorted(set(tables))
+
+
+def install_triggers(using: str = DEFAULT_DB_ALIAS) -> int:
+    """Create (or replace) the triggers and the epoch; returns how many tables have a trigger. Idempotent: runs
+    after every migrate (and flush), so a table added by a later migration gets its trigger too."""
+    connection = connections[using]
+    tables = watched_tables()
+    existing = set(connection.introspection.table_names())
+    tables = [t for t in tables if t in existing]
+    if TABLE not in existing or EPOCH_TABLE not in existing:
+        return 0
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {quote(EPOCH_TABLE)}")
+        if not cursor.fetchone()[0]:
+            cursor.execute(f"INSERT INTO {quote(EPOCH_TABLE)} (token) VALUES (%s)", [secrets.token_hex(16)])
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"CREATE OR REPLACE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                f"BEGIN INSERT INTO {quote(TABLE)} DEFAULT VALUES; RETURN NULL; END $$"
+            )
+            for table in tables:
+                cursor.execute(
+                    f"CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                    f"ON {quote(table)} FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}()"
+                )
+        elif connection.vendor == "sqlite":
+            for table in tables:
+                for event in ("INSERT", "UPDATE", "DELETE"):
+                    name = quote(f"{TRIGGER}_{table}_{event.lower()}")
+                    cursor.execute(
+                        f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON {quote(table)} "
+                        f"BEGIN INSERT INTO {quote(TABLE)} (id) VALUES (NULL); END"
+                    )
+        else:
+            return 0
+    return len(tables)
+
+
+def current(using: str = DEFAULT_DB_ALIAS) -> tuple[str, int, int, int] | None:
+    """The version of the data this transaction sees: (epoch, count, lowest id, highest id) of the change rows;
+    None where nothing may be cached (no epoch yet, or a database without the triggers)."""
+    connection = connections[using]
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return None
+    quote = connection.ops.quote_name
+    query = f"SELECT (SELECT MIN(token) FROM {quote(EPOCH_TABLE)}), COUNT(*), MIN(id), MAX(id) FROM {quote(TABLE)}"
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        epoch, count, low, high = cursor.fetchone()
+        if count > PRUNE_AT:
+            cursor.execute(f"DELETE FROM {quote(TABLE)} WHERE id <= %s", [high - KEEP])
+            cursor.execute(query)
+            epoch, count, low, high = cursor.fetchone()
+    if epoch is None:
+        return None
+    return (epoch, count, low or 0, high or 0)
