@@ -293,8 +293,10 @@ def test_an_asked_for_quarter_is_reminded_of_before_its_window_and_bad_options_a
         call_command("send_reminders", "--year", "2030")
     with pytest.raises(CommandError, match="--quarter は --year と一緒に"):
         call_command("send_reminders", "--quarter", "2")
-    with pytest.raises(CommandError, match="四半期は1〜4"):
+    with pytest.raises(CommandError, match="四半期は1〜4で指定してください: '5'"):
         call_command("send_reminders", "--year", "2024", "--quarter", "5")
+    with pytest.raises(CommandError, match="年度は西暦4桁で指定してください"):
+        call_command("send_reminders", "--year", "令和6")
 
 
 def test_a_mail_server_that_is_down_leaves_no_record_so_the_next_run_retries(

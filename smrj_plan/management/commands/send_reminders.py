@@ -1,11 +1,25 @@
 """督促メール for cron (README「提出期限と督促メール」): each department's 担当者 are told of the figures their
 department has not submitted, at most once a day."""
 
+import argparse
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from smrj_plan import formatting
 from smrj_plan.reminders import ReminderError, reminder_plan, reminders_for, reminders_send
+
+
+def _year(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"年度は西暦4桁で指定してください（例 2024）: {text!r}")
+    return int(text)
+
+
+def _quarter(text: str) -> int:
+    if text not in ("1", "2", "3", "4"):
+        raise argparse.ArgumentTypeError(f"四半期は1〜4で指定してください: {text!r}")
+    return int(text)
 
 
 def _address(user) -> str:
@@ -20,10 +34,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--year", type=int, help="年度（西暦。令和6年度なら2024）。省略時は計画のあるすべての年度"
+            "--year", type=_year, help="年度（西暦。令和6年度なら2024）。省略時は計画のあるすべての年度"
         )
         parser.add_argument(
-            "--quarter", type=int, help="四半期（1〜4、--year と一緒に）。指定すると期限前の期間によらず督促"
+            "--quarter",
+            type=_quarter,
+            help="四半期（1〜4、--year と一緒に）。指定すると期限前の期間によらず督促",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="送らずに、部署ごとの未提出と宛先を表示するだけ"
