@@ -181,3 +181,8 @@ class BudgetExecution(ReviewedEntry):
 
     def __str__(self):
         return f"{self.row} / {self.column} Q{self.quarter}"
+
+    def workflow_item(self):
+        from budgets.owed import workflow_item
+
+        return workflow_item(self)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators import entry_views, history_views
+from indicators import deadline_views, entry_views, history_views
 
 app_name = "entry"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<fy:year>/<quarter:quarter>/upload/", entry_views.upload, name="upload"),
     path("<fy:year>/<quarter:quarter>/review/", entry_views.review, name="review"),
     path("<fy:year>/<quarter:quarter>/review/approve/", entry_views.bulk_approve, name="bulk_approve"),
+    path("<fy:year>/deadlines/", deadline_views.deadline_list, name="deadlines"),
     path("<fy:year>/<quarter:quarter>/lock/", entry_views.lock, name="lock"),
     path("<fy:year>/<quarter:quarter>/unlock/", entry_views.unlock, name="unlock"),
     path("actual/<int:pk>/approve/", entry_views.approve, name="approve"),

@@ -13,9 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from indicators import completeness, review_queue, selectors, services, xlsx_import
 from indicators.forms import ActualRowForm, ReasonForm, ReviewReasonForm, UploadForm, VersionForm
 from measures import selectors as plan_selectors
-from measures.periods import QUARTERS, quarter_long_label
-from smrj_plan import permissions, quarter_work
+from measures.periods import QUARTERS, quarter_long_label, quarter_span
+from smrj_plan import deadlines, permissions, quarter_work
 from smrj_plan.numbers import parse_id, parse_version
+from smrj_plan.owed import owed_items
 from smrj_plan.text import has_visible_text
 from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState
 
@@ -41,7 +42,8 @@ NOTHING_SAVED = "入力された値も変更もないため、何も保存して
 
 @login_required
 def index(request):
-    """The year's four quarters with their state counts and lock, for every role."""
+    """The year's four quarters with their state counts, 提出期限 and lock, for every role; for a 担当者 also what
+    their department still owes (what is due, by when, and what was returned, with the reason)."""
     # The year in the header's switcher (?year=), by default the latest open year.
     fiscal_year = plan_selectors.fiscal_year_shown(request)
     if fiscal_year is None:
@@ -52,15 +54,31 @@ def index(request):
         indicators = selectors.indicator_editable_list(user=request.user, fiscal_year=fiscal_year)
     summary = selectors.quarter_state_summary(indicators=indicators, fiscal_year=fiscal_year)
     locks = selectors.quarter_lock_map(fiscal_year=fiscal_year)
+    today = deadlines.today()
+    due = {d.quarter: d for d in deadlines.quarter_due_list(fiscal_year, today=today)}
+    locked = {q for q in QUARTERS if locks.get(q) and locks[q].is_locked}
+    # What is owed in the quarters that have begun and are not closed: the 担当者's department's, or everyone's.
+    begun = [q for q in QUARTERS if q not in locked and quarter_span(fiscal_year.year, q).start <= today]
+    department_id = permissions.entry_department_id(request.user)
+    owed = []
+    if begun and (department_id is not None or permissions.can_read_all(request.user)):
+        owed = owed_items(fiscal_year=fiscal_year, quarters=begun, department_id=department_id)
+    owed_count = {q: sum(1 for i in owed if i.quarter == q) for q in QUARTERS}
     quarters = [
         {
             "quarter": q,
             "label": quarter_long_label(q),
             "counts": [(s.label, summary[q][s.value]) for s in EntryState],
             "lock": locks.get(q),
-            "locked": bool(locks.get(q) and locks[q].is_locked),
+            "locked": q in locked,
+            "due": due[q],
+            "owed": owed_count[q],
+            "overdue": due[q].overdue and owed_count[q] > 0,
         }
         for q in QUARTERS
+    ]
+    owed_quarters = [
+        {"due": due[q], "items": [i for i in owed if i.quarter == q and not i.is_returned]} for q in begun
     ]
     return render(
         request,
@@ -70,6 +88,10 @@ def index(request):
             "quarters": quarters,
             "can_enter": permissions.can_enter(request.user),
             "indicator_count": indicators.count(),
+            "show_owed": department_id is not None,
+            "returned_items": [{"item": i, "due": due[i.quarter]} for i in owed if i.is_returned],
+            "owed_quarters": [oq for oq in owed_quarters if oq["items"]],
+            "can_change_deadline": permissions.can_change_deadline(request.user),
         },
     )
 
@@ -123,8 +145,12 @@ def quarter(request, year: int, quarter: int, indicator_pk: int | None = None):
     # Rows the POST says nothing about (not even their version) are not part of this save; every row it does
     # carry must carry the version its page showed.
     posted_prefixes = {key.split("-", 1)[0] for key in request.POST} if bound else set()
+    due = deadlines.quarter_due(fiscal_year, quarter)
     for row in rows:
         row.open = _row_is_open(row, locked)
+        row.overdue = (
+            due.overdue and not locked and row.due and (row.actual is None or row.actual.is_editable)
+        )
         row.posted = f"a{row.indicator.pk}" in posted_prefixes
         row.display = selectors.actual_display(row.actual)
         row.previous_display = selectors.actual_display(row.previous)
@@ -198,6 +224,7 @@ def quarter(request, year: int, quarter: int, indicator_pk: int | None = None):
             "quarter_label": quarter_long_label(quarter),
             "rows": rows,
             "locked": locked,
+            "deadline": due,
             "any_open": any(r.open for r in rows),
             "single": indicator_pk is not None,
         },
@@ -284,6 +311,7 @@ def review(request, year: int, quarter: int):
     rows = review_queue.review_queue_rows(fiscal_year=fiscal_year, quarter=quarter, **filters)
     lock = selectors.quarter_lock_map(fiscal_year=fiscal_year).get(quarter)
     locked = bool(lock and lock.is_locked)
+    due = deadlines.quarter_due(fiscal_year, quarter)
     can_review = permissions.can_review(request.user)
     approvable = [
         r for r in rows if r.state == EntryState.SUBMITTED and r.actual.submitted_by_id != request.user.pk
@@ -308,6 +336,9 @@ def review(request, year: int, quarter: int):
             "departments": [d for d in quarter_state.departments if d.department_id is not None],
             "sections": sections,
             "states": [(s, completeness.state_label(s)) for s in completeness.STATES],
+            "deadline": due,
+            # Past the 提出期限, what is still not submitted is marked (a locked quarter owes nothing).
+            "overdue_states": completeness.UNSUBMITTED_STATES if due.overdue and not locked else frozenset(),
         },
     )
 

@@ -257,3 +257,37 @@ class TargetForm(forms.Form):
         ).items():
             self.add_error(name, message)
         return cleaned
+
+
+class DeadlineForm(forms.Form):
+    """A quarter's new 提出期限 and the reason (管理者)."""
+
+    quarter = forms.TypedChoiceField(
+        label="四半期",
+        coerce=int,
+        choices=[
+            (1, "第1四半期（4–6月）"),
+            (2, "第2四半期（7–9月）"),
+            (3, "第3四半期（10–12月）"),
+            (4, "第4四半期（1–3月）"),
+        ],
+        error_messages={
+            "required": "四半期を選んでください。",
+            "invalid_choice": "四半期は第1〜第4四半期から選んでください。",
+        },
+    )
+    due_date = forms.DateField(
+        label="提出期限",
+        input_formats=["%Y-%m-%d", "%Y/%m/%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "提出期限の日付を入力してください。",
+            "invalid": "提出期限は 2024-07-15 のような日付で入力してください。",
+        },
+    )
+    reason = forms.CharField(
+        label="変更の理由",
+        max_length=USER_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages=form_error_messages("変更の理由", required="変更の理由を記入してください。"),
+    )

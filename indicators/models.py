@@ -250,6 +250,11 @@ class Actual(ReviewedEntry):
     def __str__(self):
         return f"{self.indicator.code} {self.fiscal_year.year} Q{self.quarter}"
 
+    def workflow_item(self):
+        from indicators.owed import workflow_item
+
+        return workflow_item(self)
+
 
 class FinalRating(models.Model):
     """The manager's final 評定 for an indicator and year, kept beside the computed 評定の目安."""

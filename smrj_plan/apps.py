@@ -19,3 +19,7 @@ class SmrjPlanConfig(AppConfig):
     def ready(self):
         # After every migrate (and test database set-up): each watched table, new ones included, gets its trigger.
         post_migrate.connect(_install_data_version_triggers, sender=self, dispatch_uid="smrj_data_version")
+        # 提出・差戻し・承認 notify the other side by mail (README「提出期限と督促メール」).
+        from smrj_plan import mail
+
+        mail.connect()

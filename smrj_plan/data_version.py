@@ -28,6 +28,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 # Apps whose tables hold what pages and the workbook show.
 WATCHED_APPS = ("smrj_plan", "measures", "indicators", "budgets", "evaluation")
+# Tables of those apps that no page's figures are read from: a reminder's log does not make pages read again.
+UNWATCHED = {"smrj_plan_reminderlog"}
 TABLE = "smrj_plan_datachange"
 EPOCH_TABLE = "smrj_plan_dataepoch"
 TRIGGER = "smrj_data_changed"
@@ -56,7 +58,7 @@ def watched_tables() -> list[str]:
     for label in WATCHED_APPS:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             opts = model._meta
-            if opts.proxy or not opts.managed or opts.db_table in (TABLE, EPOCH_TABLE):
+            if opts.proxy or not opts.managed or opts.db_table in (TABLE, EPOCH_TABLE, *UNWATCHED):
                 continue
             if opts.model_name.startswith("historical"):
                 continue

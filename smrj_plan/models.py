@@ -71,3 +71,60 @@ class DataEpoch(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class QuarterDeadline(models.Model):
+    """A quarter's 提出期限 set by a 管理者 (docs/domain.md「1年の流れ」). Without a row the deadline is the
+    quarter's end plus `settings.SUBMISSION_DEADLINE_DAYS`; `smrj_plan.deadlines` decides which applies."""
+
+    fiscal_year = models.ForeignKey(
+        "measures.FiscalYear", on_delete=models.CASCADE, related_name="quarter_deadlines", verbose_name="年度"
+    )
+    quarter = models.PositiveSmallIntegerField("四半期", choices=QUARTER_CHOICES)
+    due_date = models.DateField("提出期限")
+    reason = limited_text_field("理由", message_label="提出期限の変更理由")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="変更者"
+    )
+    updated_at = models.DateTimeField("変更日時", auto_now=True)
+    history = HistoricalRecords(verbose_name="提出期限の変更履歴")
+
+    class Meta:
+        ordering = ["fiscal_year", "quarter"]
+        verbose_name = verbose_name_plural = "提出期限"
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "quarter"], name="unique_quarter_deadline"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="quarter_deadline_quarter_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.fiscal_year.short_label} 第{self.quarter}四半期 提出期限 {self.due_date:%Y-%m-%d}"
+
+
+class ReminderLog(models.Model):
+    """One 督促メール sent: a second `send_reminders` run on the same day writes to nobody already written to."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="宛先"
+    )
+    sent_on = models.DateField("送信日（日本時間）")
+    fiscal_year = models.ForeignKey(
+        "measures.FiscalYear", on_delete=models.CASCADE, related_name="+", verbose_name="年度"
+    )
+    quarter = models.PositiveSmallIntegerField("四半期", choices=QUARTER_CHOICES)
+    item_count = models.PositiveIntegerField("知らせた件数", default=0)
+    sent_at = models.DateTimeField("送信日時", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "user"]
+        verbose_name = verbose_name_plural = "督促メールの送信記録"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "sent_on", "fiscal_year", "quarter"], name="unique_reminder_per_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.sent_on:%Y-%m-%d} {self.fiscal_year.short_label} 第{self.quarter}四半期"

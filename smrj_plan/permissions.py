@@ -95,6 +95,11 @@ def can_set_final_rating(user) -> bool:
     return roles.is_manager(user)
 
 
+def can_change_deadline(user) -> bool:
+    """A quarter's 提出期限 is changed by a 管理者, with a reason (docs/domain.md「1年の流れ」)."""
+    return roles.is_manager(user)
+
+
 def can_set_target(user) -> bool:
     """Set or confirm an indicator's target (a year opened without its text, a target the loader could not read)."""
     return roles.is_manager(user)
@@ -164,6 +169,11 @@ def require_completeness_reader(user) -> None:
 def can_see_work_summary(user) -> bool:
     """The landing page's「承認待ち・未提出の部署」is the work of those who approve."""
     return can_review(user)
+
+
+def require_deadline_change(user) -> None:
+    if not can_change_deadline(user):
+        raise PermissionDenied("提出期限を変更できるのは管理者だけです。")
 
 
 def require_budget_execution_view(user) -> None:

@@ -52,3 +52,25 @@ def role_label(user) -> str:
         if role in _group_names(user):
             return str(role)
     return "権限なし"
+
+
+def _users_with_mail():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True).exclude(email="")
+
+
+def manager_users():
+    """Active 管理者 with an e-mail address, whom submissions and departments without a 担当者 are reported to."""
+    return _users_with_mail().filter(groups__name=Role.MANAGER).distinct().order_by("username")
+
+
+def department_staff_users(department_ids):
+    """Active 担当者 of the departments, with an e-mail address (the reminders' recipients)."""
+    return (
+        _users_with_mail()
+        .filter(groups__name=Role.STAFF, staff_profile__department_id__in=list(department_ids))
+        .select_related("staff_profile")
+        .distinct()
+        .order_by("username")
+    )

@@ -6,6 +6,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.dispatch import Signal
 
 from smrj_plan.text_limits import limited_text_field
 
@@ -26,6 +27,10 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 EDITABLE_STATES = {EntryState.DRAFT, EntryState.RETURNED}
+
+# Sent after every transition is saved (inside the caller's transaction), with entry, from_state, to_state, user
+# and reason. `smrj_plan.mail` listens to tell the other side of 提出・差戻し・承認 once the change is committed.
+entry_transitioned = Signal()
 TEXT_FIELDS = ("note", "review_comment")
 
 
@@ -73,6 +78,11 @@ class ReviewedEntry(models.Model):
         A workflow step saves without `full_clean` (nothing else the user typed changes), so the reason it
         stores in `review_comment` is checked here."""
         self.clean_fields(exclude=[f.name for f in self._meta.fields if f.name not in TEXT_FIELDS])
+
+    def workflow_item(self):
+        """The entry as lists and notices name it (an `smrj_plan.owed.OwedItem`), or None: a model that does not
+        say (the 施策 progress and the 自己評価 follow the workflow without mail) is not notified of."""
+        return None
 
     @property
     def is_editable(self) -> bool:
@@ -132,6 +142,7 @@ def transition(entry, *, to_state: str, user, reason: str = "", now=None) -> Non
         raise ValidationError(
             f"「{state_label(entry.state)}」の値を「{state_label(to_state)}」にはできません。"
         )
+    from_state = entry.state
     reopening = entry.state == EntryState.APPROVED and to_state == EntryState.DRAFT
     if to_state == EntryState.RETURNED or reopening:
         reason = require_visible_text(reason, field_label="差戻し・再開の理由")
@@ -153,6 +164,9 @@ def transition(entry, *, to_state: str, user, reason: str = "", now=None) -> Non
     }.get(to_state, state_label(to_state))
     entry.check_text_lengths()
     entry.save()
+    entry_transitioned.send(
+        sender=type(entry), entry=entry, from_state=from_state, to_state=to_state, user=user, reason=reason
+    )
 
 
 # The columns the workflow itself writes; every other column of a reviewed entry is part of the figure.

@@ -13,7 +13,8 @@ from indicators.models import Indicator
 def test_quarter_page_query_count_does_not_grow_with_rows(
     staff_client, staff_user, fiscal_year, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(8):
+    # 9: the page's 8 and the quarter's 提出期限 (one row or none).
+    with django_assert_max_num_queries(9):
         empty = staff_client.get("/entry/2024/2/")
     for q in (1, 2):
         services.actual_save(
@@ -32,7 +33,7 @@ def test_quarter_page_query_count_does_not_grow_with_rows(
             data={"numerator": Decimal("3"), "denominator": Decimal("4")},
             expected_version=0,
         )
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         full = staff_client.get("/entry/2024/2/")
     assert "20社" in full.content.decode() and "20社" not in empty.content.decode()
 
@@ -57,9 +58,9 @@ def test_review_page_query_count_is_constant(
             data={"value": Decimal("7")},
             expected_version=0,
         )
-    # 9: session, user, groups, years, the completeness read model (indicators, actuals), the queue (indicators,
-    # the year's actuals up to the quarter) and the quarter's lock.
-    with django_assert_max_num_queries(9):
+    # 10: session, user, groups, years, the completeness read model (indicators, actuals), the queue (indicators,
+    # the year's actuals up to the quarter), the quarter's lock and its 提出期限.
+    with django_assert_max_num_queries(10):
         body = manager_client.get("/entry/2024/1/review/").content.decode()
     values = re.findall(r'<td class="num value" data-label="今四半期の値">([^<]*)</td>', body)
     assert len(values) == 7

@@ -76,6 +76,7 @@ EXPECTED = {
     "entry:review": R(403, 403, 200, 200),
     # 第1四半期 has a submitted actual: the manager's 締め first lists it and asks for a confirmation (200).
     "entry:lock": R(403, 403, 200, 403, method="POST", data={"reason": "締め"}),
+    "entry:deadlines": R(403, 403, 200, 200),
     "entry:unlock": R(403, 403, 302, 403, method="POST", data={"reason": "解除"}),
     "entry:bulk_approve": R(403, 403, 302, 403, method="POST"),
     "entry:approve": R(403, 404, 302, 403, method="POST"),
@@ -215,6 +216,7 @@ def url_for(name, o):
         "entry:review": {"year": year, "quarter": quarter},
         "entry:lock": {"year": year, "quarter": quarter},
         "entry:bulk_approve": {"year": year, "quarter": quarter},
+        "entry:deadlines": {"year": year},
         "entry:unlock": {"year": year, "quarter": quarter},
         "entry:approve": {"pk": o["actual"].pk},
         "entry:return": {"pk": o["actual"].pk},

@@ -47,6 +47,7 @@ BOOKMARKS = [
     ("/entry/2024/3/review/", "entry:review", "GET", {200}),
     ("/entry/2024/1/review/approve/", "entry:bulk_approve", "GET", {405}),  # added with the review queue
     ("/entry/2024/1/lock/", "entry:lock", "GET", {405}),
+    ("/entry/2024/deadlines/", "entry:deadlines", "GET", {200}),
     ("/entry/2024/1/unlock/", "entry:unlock", "GET", {405}),
     ("/entry/actual/{actual}/approve/", "entry:approve", "GET", {405}),
     ("/entry/actual/{actual}/return/", "entry:return", "GET", {405}),

@@ -31,6 +31,7 @@ class Command(BaseCommand):
                 last, first = full_name.split(" ", 1)
                 user, _ = User.objects.get_or_create(username=username)
                 user.last_name, user.first_name = last, first
+                user.email = f"{username}@example.jp"
                 user.is_superuser = user.is_staff = role is None
                 user.set_password(DEMO_PASSWORD)
                 user.save()
