@@ -94,9 +94,11 @@ def install_triggers(using: str = DEFAULT_DB_ALIAS) -> int:
             for table in tables:
                 for event in ("INSERT", "UPDATE", "DELETE"):
                     name = quote(f"{TRIGGER}_{table}_{event.lower()}")
+                    # Replaced, not kept: a trigger made by an older version of this code is made again.
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
                     # Table names come from the models (letters, digits, underscores): safe in a literal.
                     cursor.execute(
-                        f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON {quote(table)} "
+                        f"CREATE TRIGGER {name} AFTER {event} ON {quote(table)} "
                         f"BEGIN INSERT INTO {quote(TABLE)} (table_name) VALUES ('{table}'); END"
                     )
         else:
