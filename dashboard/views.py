@@ -26,13 +26,13 @@ from dashboard.tables import IndicatorProgressTable, format_actual, format_forec
 from indicators import rating_services
 from indicators import selectors as indicator_selectors
 from indicators.completeness import STATES as COMPLETENESS_STATES
-from indicators.completeness import indicator_completeness
+from indicators.completeness import UNSUBMITTED_STATES, indicator_completeness
 from indicators.completeness import state_label as completeness_state_label
 from indicators.models import FinalRating
 from indicators.progress import SUMMARY_STATUSES
 from measures import selectors as plan_selectors
 from measures.periods import QUARTER_CHOICES, QUARTERS, quarter_long_label
-from smrj_plan import formatting, permissions
+from smrj_plan import deadlines, formatting, permissions
 from smrj_plan.as_of import period_from_request
 from smrj_plan.numbers import parse_int
 from smrj_plan.text_limits import USER_TEXT_MAX_LENGTH, form_error_messages
@@ -125,14 +125,19 @@ def overview(request):
         # memoised rows, it can never outlive a change of either.
         locks = indicator_selectors.quarter_lock_map(fiscal_year=fiscal_year)
         locked = tuple(sorted(q for q, lock in locks.items() if lock.is_locked))
+        # Each quarter's 提出期限, and whether it has passed today (a new day can make it overdue: in the key).
+        dues = {due.quarter: due for due in deadlines.quarter_due_list(fiscal_year)}
         work_html = overview.fragment(
-            ("work", locked),
+            ("work", locked, tuple((d.due_date, d.overdue) for d in dues.values())),
             lambda: render_to_string(
                 "dashboard/_work_summary.html",
                 {
-                    "work": dashboard_completeness.landing_work(
-                        fiscal_year=fiscal_year, rows=overview.all_rows, locks=locks
-                    ),
+                    "work": [
+                        (w, dues[w.quarter])
+                        for w in dashboard_completeness.landing_work(
+                            fiscal_year=fiscal_year, rows=overview.all_rows, locks=locks
+                        )
+                    ],
                     "fiscal_year": fiscal_year,
                 },
             ),
@@ -168,6 +173,14 @@ def completeness(request, year: int):
                 (q, quarter_long_label(q), bool(locks.get(q) and locks[q].is_locked)) for q in QUARTERS
             ],
             "locked": bool(locks.get(quarter) and locks[quarter].is_locked),
+            "deadline": deadlines.quarter_due(fiscal_year, quarter),
+            # Past its 提出期限, a quarter not locked marks what is still not submitted.
+            "overdue_quarters": {
+                due.quarter
+                for due in deadlines.quarter_due_list(fiscal_year)
+                if due.overdue and not (locks.get(due.quarter) and locks[due.quarter].is_locked)
+            },
+            "unsubmitted_states": UNSUBMITTED_STATES,
             "states": [(s, completeness_state_label(s)) for s in COMPLETENESS_STATES],
             "departments": quarter_state.departments,
             "matrix": year_state.rows(),

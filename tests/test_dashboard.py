@@ -154,10 +154,10 @@ def test_overview_sorts_by_achievement_rate_missing_ranking_lowest(manager_clien
 
 
 def test_overview_query_count_does_not_grow_with_data(manager_client, django_assert_max_num_queries):
-    # 10: session, user, groups, years, the data version, then on a miss indicators (departments joined),
+    # 11: session, user, groups, years, the data version, then on a miss indicators (departments joined),
     # sections, actuals, final ratings; a hit (same version) stops after the data version. A 管理者's landing
-    # page adds 1 for the work waiting (the locks; the states come with the rows already read).
-    with django_assert_max_num_queries(10):
+    # page adds 2 for the work waiting (the locks and the 提出期限; the states come with the rows already read).
+    with django_assert_max_num_queries(11):
         manager_client.get(reverse("dashboard:overview"))
     fy = FiscalYear.objects.get(year=2024)
     for indicator in Indicator.objects.filter(plan__fiscal_year=fy, kind="count"):
@@ -165,7 +165,7 @@ def test_overview_query_count_does_not_grow_with_data(manager_client, django_ass
             Actual.objects.create(
                 indicator=indicator, fiscal_year=fy, quarter=q, state="approved", value=D(10)
             )
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = manager_client.get(reverse("dashboard:overview"), {"q": 4})
     assert response.status_code == 200
 

@@ -275,3 +275,37 @@ def test_overdue_rows_are_marked_on_the_entry_and_review_pages(
     assert "期限超過" not in _section(review, 'id="actual-1-3"', "</tr>")
     today["value"] = dt.date(2024, 7, 15)  # the deadline day itself is on time
     assert "期限超過" not in staff_client.get("/entry/2024/1/").content.decode()
+
+
+def test_the_landing_summary_and_the_completeness_page_show_the_deadline_and_mark_what_is_overdue(
+    manager_client, fiscal_year
+):
+    """Q1's default deadline is 令和6年7月15日; on 7月16日 it has passed: the landing summary says so, and the
+    completeness page marks the indicators still not submitted in Q1 (1-1 missing), not the submitted one (2-2)."""
+    import datetime as dt
+    from unittest import mock
+
+    from indicators.models import Actual, Indicator
+
+    Actual.objects.create(
+        indicator=Indicator.objects.get(code="2-2"),
+        fiscal_year=fiscal_year,
+        quarter=1,
+        state="submitted",
+        value=5,
+    )
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2024, 7, 16)):
+        landing = manager_client.get("/dashboard/").content.decode()
+        page = manager_client.get("/dashboard/2024/completeness/", {"q": 1}).content.decode()
+    item = landing[landing.index('<li data-quarter="1">') :]
+    item = item[: item.index("</li>")]
+    assert "提出期限 令和6年7月15日" in item and "期限超過" in item
+    assert "提出期限：令和6年7月15日" in page
+    row = page[page.index('data-code="1-1"') :]
+    assert "期限超過" in row[: row.index("</tr>")]
+    row = page[page.index('data-code="2-2"') :]
+    first_cell = row[: row.index('data-quarter="2"')]
+    assert "期限超過" not in first_cell
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2024, 7, 15)):
+        on_time = manager_client.get("/dashboard/2024/completeness/", {"q": 1}).content.decode()
+    assert "期限超過" not in on_time
