@@ -2,12 +2,14 @@
 turn posted text into values with Japanese messages (a choice that does not exist, a text over its limit)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from evaluation.models import ASSESSMENT_MAX_LENGTH, MeasureProgress, MeasureStatus
 from evaluation.services import progress_version_message
 from indicators.forms import VersionField
 from indicators.models import FinalRating
 from measures.models import Department
+from smrj_plan.numbers import parse_id
 from smrj_plan.text_limits import USER_TEXT_MAX_LENGTH, form_error_messages
 
 STATUS_CHOICES = [("", "―（選択）")] + list(MeasureStatus.choices)
@@ -75,8 +77,22 @@ class VersionForm(forms.Form):
     version = VersionField()
 
 
+class DepartmentChoiceField(forms.ModelChoiceField):
+    """A department chosen from the list: its id read by the one number parser (smrj_plan.numbers), so an id in
+    other scripts' digits (「٣」) is refused like any text, as everywhere else, rather than taken as 3."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            value = str(parse_id(value))
+        except ValidationError:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+        return super().to_python(value)
+
+
 class DepartmentForm(forms.Form):
-    department = forms.ModelChoiceField(
+    department = DepartmentChoiceField(
         label="担当部署",
         queryset=Department.objects.order_by("order", "code"),
         error_messages={

@@ -12,7 +12,8 @@ from evaluation import services as progress_services
 from evaluation.items import evaluation_item_get
 from evaluation.models import MeasureProgress, SelfEvaluation
 from indicators.models import FinalRating, Indicator
-from measures.models import Measure
+from measures.models import Department, Measure
+from smrj_plan.numbers import parse_id
 from tests.test_hostile_input import EXAMPLES, assert_no_server_error, hostile_text, rolled_back
 
 STATUS_VALUES = ["", "on_schedule", "ahead", "delayed", "not_started", "done"]
@@ -182,7 +183,23 @@ def test_the_department_form_survives_hostile_input(manager, department, reason)
         if measure.department_is_default:
             assert counts() == before
         else:
-            assert str(measure.department_id) == department.strip()
+            # Read as every id is (smrj_plan.numbers): 「３」 is 3; 「٣」 is refused like any text.
+            assert measure.department_id == parse_id(department)
+
+
+def test_a_department_id_in_other_digits_is_refused_and_full_width_is_read(manager):
+    measure = Measure.objects.get(order=2)
+    url = reverse("evaluation:measure_department", args=[measure.pk])
+    before = measure.department_id
+    target = Department.objects.exclude(pk=before).order_by("pk").first()
+    arabic = "".join("٠١٢٣٤٥٦٧٨٩"[int(d)] for d in str(target.pk))
+    _client(manager).post(url, {"department": arabic, "reason": "移管"})
+    measure.refresh_from_db()
+    assert measure.department_id == before and measure.department_is_default
+    full_width = "".join("０１２３４５６７８９"[int(d)] for d in str(target.pk))
+    _client(manager).post(url, {"department": full_width, "reason": "移管"})
+    measure.refresh_from_db()
+    assert measure.department_id == target.pk and not measure.department_is_default
 
 
 @EXAMPLES
