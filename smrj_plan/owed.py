@@ -3,7 +3,7 @@
 
 An item is owed while it is not on its way to approval: an indicator due in the quarter with no actual yet, or
 an actual or executed amount in 下書き or 差戻し. Each app that holds reviewed figures contributes its items in
-an `owed` module (`indicators/owed.py`, `budgets/owed.py`) with `owed_items(*, fiscal_year, quarters,
+an `owed` module (`indicators/owed.py`, `budgets/owed.py`, `evaluation/owed.py`) with `owed_items(*, fiscal_year, quarters,
 department_id)`; this module finds them through the installed apps, the way the workbook finds its sheets, so
 the apps never import one another and nothing here imports an app."""
 
@@ -32,7 +32,7 @@ class OwedItem:
     department_id: int
     year: int  # the fiscal year, western (2024)
     quarter: int
-    kind: str  # 「指標」「予算執行」
+    kind: str  # 「指標」「予算執行」「施策」
     code: str  # the indicator's number, the account for an executed amount
     name: str
     state: str | None  # None: nothing entered yet

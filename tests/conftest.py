@@ -140,3 +140,18 @@ def sysadmin_client(sysadmin):
     from django.test import Client
 
     return _client_for(Client, sysadmin)
+
+
+@pytest.fixture
+def measures_reported(db):
+    """Every measure's 取組状況 approved for every quarter of FY2024: the measures then owe nothing, for tests about
+    the indicators' and budgets' part of what a department owes (tests/test_reminders.py and others)."""
+    from evaluation.models import MeasureProgress
+    from measures.models import Measure
+
+    fiscal_year = FiscalYear.objects.get(year=2024)
+    MeasureProgress.objects.bulk_create(
+        MeasureProgress(measure=m, fiscal_year=fiscal_year, quarter=q, status="on_schedule", state="approved")
+        for m in Measure.objects.filter(plan__fiscal_year=fiscal_year)
+        for q in (1, 2, 3, 4)
+    )

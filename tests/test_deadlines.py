@@ -16,6 +16,11 @@ from smrj_plan.workflow import EntryState
 
 
 @pytest.fixture(autouse=True)
+def _measures_owe_nothing(measures_reported):
+    """These tests are about the indicators' and budgets' part; the measures' part is tests/test_measure_owed.py."""
+
+
+@pytest.fixture(autouse=True)
 def _deadline_settings(settings):
     settings.SUBMISSION_DEADLINE_DAYS = 15
     settings.REMINDER_DAYS_BEFORE = 7

@@ -59,6 +59,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.fixture(autouse=True)
+def _measures_owe_nothing(measures_reported):
+    """These tests are about the indicators' and budgets' part; the measures' part is tests/test_measure_owed.py."""
+
+
 @pytest.fixture
 def smtp(settings):
     """A real SMTP server on 127.0.0.1 and the project's mail settings pointed at it."""
