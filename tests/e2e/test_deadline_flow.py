@@ -85,13 +85,16 @@ def test_staff_see_what_is_due_by_when_and_the_returned_figure_with_its_reason(e
         "第4四半期：提出期限 令和7年4月15日（2025年4月15日）"
     )
     expect(fourth.locator(".overdue-mark")).to_contain_text("期限超過")
+    # The department's indicators, then its three measures' 取組状況 (the same deadline).
     expect(fourth.locator("li")).to_have_text(
         [re.compile(r"^未入力 指標 1-1 "), re.compile(r"^未入力 指標 1-2 "), re.compile(r"^未入力 指標 1-3 ")]
+        + [re.compile(r"^未入力 施策 \d+ ")] * 3
     )
-    # 1-3 of 第3四半期 was submitted and 1-1 is listed as returned: the quarter has no other list.
-    expect(page.locator('.owed-quarter[data-quarter="3"]')).to_have_count(0)
+    # 1-3 of 第3四半期 was submitted and 1-1 is listed as returned: the quarter lists only the measures.
+    third = page.locator('.owed-quarter[data-quarter="3"]')
+    expect(third.locator("li")).to_have_text([re.compile(r"^未入力 施策 \d+ ")] * 3)
     expect(page.locator('tr[data-quarter="3"] td.due')).to_contain_text("令和7年1月31日（2025年1月31日）")
-    expect(page.locator('tr[data-quarter="3"] td.due .overdue-mark')).to_have_text("期限超過 未提出1件")
+    expect(page.locator('tr[data-quarter="3"] td.due .overdue-mark')).to_have_text("期限超過 未提出4件")
 
     # The link goes to the returned figure, where the reason and the overdue mark are shown again.
     returned.get_by_role("link").click()
