@@ -39,16 +39,18 @@ KEEP = 1_000
 
 
 class Version(tuple):
-    """(epoch, ((table, count, min, max), …)): hashable, equal only for the same committed changes."""
+    """(epoch, lowest id kept, ((table, count, min, max), …)): hashable, equal only for the same committed
+    changes. The lowest id kept rises with every prune, so a table whose rows a prune removed is never taken
+    for the same table before its first change."""
 
     __slots__ = ()
 
     def of(self, *tables: str) -> tuple:
-        """The part of the version that concerns these tables (a table never changed since the last prune has
-        no entry: the same as long as it stays unchanged)."""
-        epoch, counts = self
+        """The part of the version that concerns these tables (a table not changed since the last prune has no
+        entry: the same as long as it stays unchanged)."""
+        epoch, lowest, counts = self
         wanted = set(tables)
-        return (epoch, tuple(entry for entry in counts if entry[0] in wanted))
+        return (epoch, lowest, tuple(entry for entry in counts if entry[0] in wanted))
 
 
 def watched_tables() -> list[str]:
@@ -133,7 +135,10 @@ def current(using: str = DEFAULT_DB_ALIAS) -> Version | None:
             epoch = cursor.fetchone()[0]
     if epoch is None:
         return None
-    return Version((epoch, tuple((name, count, low, high) for _epoch, name, count, low, high in rows)))
+    lowest = min((row[3] for row in rows), default=0)
+    return Version(
+        (epoch, lowest, tuple((name, count, low, high) for _epoch, name, count, low, high in rows))
+    )
 
 
 def fragment_key(*parts) -> tuple:

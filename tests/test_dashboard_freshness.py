@@ -254,3 +254,17 @@ def test_a_new_database_is_a_new_version_even_with_the_same_counts(db):
     data_version.install_triggers()
     after = data_version.current()
     assert after is not None and after[0] != before[0]
+
+
+def test_a_prune_is_a_new_version_for_every_table(db, monkeypatch):
+    """A table changed once and then pruned away has no entry again, as before its change: the lowest id kept
+    (which every prune raises) keeps the two apart."""
+    from smrj_plan import data_version
+
+    before = data_version.current().of("indicators_finalrating")
+    Indicator.objects.filter(code="1-1").update(note="変更")
+    monkeypatch.setattr(data_version, "PRUNE_AT", 0)
+    monkeypatch.setattr(data_version, "KEEP", 1)  # only the newest change row is kept
+    after = data_version.current().of("indicators_finalrating")
+    assert after[2] == before[2] == ()  # the rating table has no entry either time
+    assert after[1] > before[1]  # but the lowest id kept has risen
