@@ -126,12 +126,18 @@ def login(e2e_server):
     """login(page, username): sign in through the login form (a fresh session per call)."""
 
     def _login(page, username: str):
-        page.context.clear_cookies()
-        page.goto(e2e_server + "/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
-        assert "/accounts/login/" not in page.url, f"login failed for {username}"
+        sign_in(page, e2e_server, username)
 
     return _login
+
+
+def sign_in(page, base: str, username: str):
+    """Sign in on the server at `base` through the login form, with a fresh session; usable from module-scoped
+    fixtures and from modules that run a server of their own."""
+    page.context.clear_cookies()
+    page.goto(base + "/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, f"login failed for {username}"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_PASSWORD
+from tests.e2e.conftest import sign_in
 
 QUARTER = 4
 YEAR = 2024
@@ -27,17 +27,6 @@ LONG_EVIDENCE = (
 )
 
 SHOTS = Path(os.environ.get("E2E_SCREENSHOTS") or Path(tempfile.gettempdir()) / "shots")
-
-
-def sign_in(page, base: str, username: str):
-    """The conftest `login`, usable from module-scoped fixtures too."""
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, f"login failed for {username}"
 
 
 def entry_row(page, code):

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, SETUP_COMMANDS, running_server
+from tests.e2e.conftest import SETUP_COMMANDS, running_server
 
 pytestmark = pytest.mark.e2e
 
@@ -19,20 +19,6 @@ def e2e_server():
     """This module's own server (the plan and the demo users, nothing entered)."""
     with running_server(SETUP_COMMANDS) as base:
         yield base
-
-
-@pytest.fixture
-def login(e2e_server):
-    def _login(page, username: str):
-        page.context.clear_cookies()
-        page.goto(e2e_server + "/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
-        assert "/accounts/login/" not in page.url, f"login failed for {username}"
-
-    return _login
 
 
 def test_staff_see_what_is_due_by_when_and_the_returned_figure_with_its_reason(e2e_server, page, login):

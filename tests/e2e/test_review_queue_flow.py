@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, SETUP_COMMANDS, running_server
+from tests.e2e.conftest import DEMO_PASSWORD, SETUP_COMMANDS, running_server, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -42,16 +42,6 @@ for user, code, data in (
 def queue_server():
     with running_server(SETUP_COMMANDS + [["shell", "-c", SUBMISSIONS]]) as base:
         yield base
-
-
-def sign_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url
 
 
 def queue_row(page, code):

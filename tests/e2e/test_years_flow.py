@@ -4,7 +4,7 @@ was loaded from tests/data/r7_plan.txt: the revision page side by side, and an i
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, SETUP_COMMANDS, running_server
+from tests.e2e.conftest import SETUP_COMMANDS, running_server, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -40,16 +40,6 @@ def years_server():
     ]
     with running_server(commands) as base:
         yield base
-
-
-def sign_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url
 
 
 def test_the_revision_page_shows_before_and_after_side_by_side(years_server, page):
