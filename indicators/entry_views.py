@@ -255,32 +255,27 @@ def _queue_filters(params, *, departments, sections) -> tuple[dict, list[str], s
     filters: dict = {}
     problems: list[str] = []
     kept: dict[str, str] = {}
-    raw = params.get("department", "")
-    if raw:
+
+    def read_id(raw: str):
         try:
-            pk = parse_id(raw)
+            return parse_id(raw)
         except ValidationError:
-            pk = None
-        if pk in departments:
-            filters["department_id"] = kept["department"] = pk
+            return None
+
+    # (query name, selector argument, how a value is read, the values allowed, what the filter is called)
+    for name, argument, read, allowed, label in (
+        ("department", "department_id", read_id, departments, "担当部署"),
+        ("state", "state", str, completeness.STATES, "状態"),
+        ("pillar", "section_id", read_id, sections, "柱・項目"),
+    ):
+        raw = params.get(name, "")
+        if not raw:
+            continue
+        value = read(raw)
+        if value in allowed:
+            filters[argument] = kept[name] = value
         else:
-            problems.append("担当部署の指定が正しくないため、担当部署では絞り込んでいません。")
-    raw = params.get("state", "")
-    if raw:
-        if raw in completeness.STATES:
-            filters["state"] = kept["state"] = raw
-        else:
-            problems.append("状態の指定が正しくないため、状態では絞り込んでいません。")
-    raw = params.get("pillar", "")
-    if raw:
-        try:
-            pk = parse_id(raw)
-        except ValidationError:
-            pk = None
-        if pk in sections:
-            filters["section_id"] = kept["pillar"] = pk
-        else:
-            problems.append("柱・項目の指定が正しくないため、柱・項目では絞り込んでいません。")
+            problems.append(f"{label}の指定が正しくないため、{label}では絞り込んでいません。")
     return filters, problems, urlencode(kept)
 
 
