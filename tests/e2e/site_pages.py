@@ -66,7 +66,8 @@ def seed_quarter(base: str, page) -> dict:
 
 def pages_for(role: str, pks: dict) -> list[tuple[str, str]]:
     """(name, path) of every page the role may open: dashboard, pillars 1 and 2, an indicator's progress,
-    budget execution, entry (index, quarter or review and 提出状況), both histories, plan, indicators, reports, budgets."""
+        budget execution, entry (index, quarter or review and 提出状況), both histories, plan, indicators, targets and the
+    mid-term sums, revisions, 提出期限, measures' progress and the self-evaluation, reports, budgets."""
     q = f"{YEAR}/{QUARTER}"
     pages = [
         ("dashboard", "/dashboard/"),
@@ -90,7 +91,20 @@ def pages_for(role: str, pks: dict) -> list[tuple[str, str]]:
         ("plan_chapter1", "/plan/chapter/1/"),
         ("indicators", "/indicators/"),
         ("indicator_detail", f"/indicators/{pks['1-1']}/"),
+        ("mid_term", "/indicators/mid-term/"),
+        ("revisions", "/plan/revisions/"),
+        ("evaluation", "/evaluation/"),
+        ("measures", f"/evaluation/{YEAR}/measures/"),
     ]
+    if role == "tanto":
+        pages += [("measure_entry", f"/evaluation/{q}/")]
+    else:
+        pages += [
+            ("targets", "/indicators/targets/"),
+            ("deadlines", f"/entry/{YEAR}/deadlines/"),
+            ("measure_review", f"/evaluation/{q}/review/"),
+            ("self_evaluation", f"/evaluation/{YEAR}/self-evaluation/"),
+        ]
     if role != "tanto":
         pages += [("reports", "/reports/")]
     pages += [
