@@ -34,8 +34,8 @@ def test_staff_see_what_is_due_by_when_and_the_returned_figure_with_its_reason(e
     # The 管理者 moves the quarter's deadline, with a reason the history keeps, and returns 1-1.
     login(page, "kanri")
     page.goto(e2e_server + "/entry/2024/deadlines/")
-    page.get_by_label("四半期").select_option("3")
-    page.get_by_label("提出期限").fill("2025-01-31")
+    page.get_by_label("四半期", exact=True).select_option("3")
+    page.get_by_label("提出期限", exact=True).fill("2025-01-31")
     page.get_by_label("変更の理由").fill("年末年始の休業を考慮して延長")
     page.get_by_role("button", name="提出期限を変更する").click()
     expect(page.locator(".messages")).to_contain_text(
