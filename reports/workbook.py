@@ -18,6 +18,7 @@ from measures.models import PlanDocument
 from measures.periods import fiscal_year_short
 from reports.cover import COVER_TITLE, write_cover
 from reports.registry import sheet_guide, sheet_registry
+from smrj_plan import data_version
 from smrj_plan.as_of import period_resolve
 from smrj_plan.period import Period
 from smrj_plan.xlsx import cells
@@ -60,7 +61,15 @@ def export_context_build(
 
 
 def workbook_write(*, ctx: ExportContext, output: BinaryIO | str) -> dict[str, int]:
-    """Write the whole workbook to `output` (a path or a binary file object); returns row counts per list sheet."""
+    """Write the whole workbook to `output` (a path or a binary file object); returns row counts per list sheet.
+
+    Writing changes nothing: the data version its cached reads are keyed by is read once for the whole workbook
+    (`smrj_plan.data_version.request_memo`), as for a page."""
+    with data_version.request_memo():
+        return _workbook_write(ctx=ctx, output=output)
+
+
+def _workbook_write(*, ctx: ExportContext, output: BinaryIO | str) -> dict[str, int]:
     wb = Workbook(write_only=True)
     # The default style (empty cells, and anything a reader adds) uses the same Japanese font as the cells.
     wb._fonts = IndexedList([Font(name=cells.FONT_NAME, size=10)])  # openpyxl has no public setter

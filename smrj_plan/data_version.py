@@ -22,6 +22,8 @@ not cache."""
 from __future__ import annotations
 
 import secrets
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -33,9 +35,25 @@ UNWATCHED = {"smrj_plan_reminderlog"}
 TABLE = "smrj_plan_datachange"
 EPOCH_TABLE = "smrj_plan_dataepoch"
 TRIGGER = "smrj_data_changed"
-# Beyond this many rows, the oldest are removed (keeping KEEP): the count query stays cheap.
-PRUNE_AT = 20_000
-KEEP = 1_000
+# Beyond this many rows, the oldest are removed (keeping KEEP): the count query, run on every page, stays cheap
+# (0.1 ms at 2,000 rows on SQLite; 1.5 ms at 20,000). A prune is a new version, once every 1,800 changes.
+PRUNE_AT = 2_000
+KEEP = 200
+
+# The version a page's request has read, per database: a page (GET or HEAD, which write nothing) reads it once,
+# however many of its reads are cached (`request_memo`). None outside such a request: read every time.
+_memo: ContextVar[dict | None] = ContextVar("data_version_memo", default=None)
+
+
+@contextmanager
+def request_memo():
+    """Within this block, `current()` reads the database once per alias and answers the same afterwards: for a
+    request that changes nothing (smrj_plan.middleware.DataVersionMiddleware opens it for GET and HEAD)."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
 
 
 class Version(tuple):
@@ -110,7 +128,17 @@ def install_triggers(using: str = DEFAULT_DB_ALIAS) -> int:
 
 def current(using: str = DEFAULT_DB_ALIAS) -> Version | None:
     """The version of the data this transaction sees; None where nothing may be cached (no epoch yet, or a
-    database without the triggers)."""
+    database without the triggers). Read once per page request (`request_memo`)."""
+    memo = _memo.get()
+    if memo is not None and using in memo:
+        return memo[using]
+    version = _read(using)
+    if memo is not None:
+        memo[using] = version
+    return version
+
+
+def _read(using: str) -> Version | None:
     connection = connections[using]
     if connection.vendor not in ("postgresql", "sqlite"):
         return None

@@ -4,7 +4,24 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 
+from smrj_plan import data_version
+
 logger = logging.getLogger(__name__)
+
+
+class DataVersionMiddleware:
+    """A page request (GET, HEAD) reads the data version once, however many cached reads it makes
+    (`smrj_plan.data_version.request_memo`). Such a request writes nothing the figures are read from; a POST reads
+    the version afresh at each cached read, after its own writes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with data_version.request_memo():
+            return self.get_response(request)
 
 
 class SecurityHeadersMiddleware:

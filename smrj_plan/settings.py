@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "smrj_plan.middleware.SecurityHeadersMiddleware",
+    "smrj_plan.middleware.DataVersionMiddleware",
     "smrj_plan.middleware.DatabaseUnavailableMiddleware",
     "smrj_plan.middleware.RejectNulBytesMiddleware",
     "smrj_plan.middleware.MethodNotAllowedPageMiddleware",

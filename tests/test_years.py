@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from indicators.models import Actual, Indicator
 from measures.models import FiscalYear
+from smrj_plan import data_version
 
 DATA = Path(__file__).parent / "data"
 
@@ -185,6 +186,9 @@ def test_the_mid_term_page_costs_the_same_queries_with_one_year_or_two(
         Actual.objects.create(
             indicator=indicator, fiscal_year=fy, quarter=1, state="approved", value=Decimal("5")
         )
+    # Loading a year wrote more change rows than the data version keeps: the next read prunes them (a delete and
+    # a second read, once per 1,800 changes), whichever request it is; done here, it is not this page's.
+    data_version.current()
     with django_assert_num_queries(len(one_year.captured_queries)):
         html = manager_client.get(reverse("indicators:mid_term")).content.decode()
     assert "25,000社" in html
