@@ -2,16 +2,21 @@
 
 Views stay thin: access through selectors, writes through services."""
 
+import dataclasses
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from indicators import completeness, review_queue, selectors, services, xlsx_import
 from indicators.forms import ActualRowForm, ReasonForm, ReviewReasonForm, UploadForm, VersionForm
+from indicators.review_table import ReviewTable
 from measures import selectors as plan_selectors
 from measures.periods import QUARTERS, quarter_long_label, quarter_span
 from smrj_plan import deadlines, permissions, quarter_work
@@ -303,14 +308,29 @@ def review(request, year: int, quarter: int):
     )
     for problem in problems:
         messages.warning(request, problem)
-    rows = review_queue.review_queue_rows(fiscal_year=fiscal_year, quarter=quarter, **filters)
+    cells = review_queue.review_queue_cells(quarter_state=quarter_state, **filters)
+    page = Paginator(cells, REVIEW_PAGE_SIZE).get_page(_page_number(request.GET.get("page", "")))
+    rows = review_queue.review_queue_rows(fiscal_year=fiscal_year, quarter=quarter, cells=list(page))
     lock = selectors.quarter_lock_map(fiscal_year=fiscal_year).get(quarter)
     locked = bool(lock and lock.is_locked)
     due = deadlines.quarter_due(fiscal_year, quarter)
     can_review = permissions.can_review(request.user)
+    # Checkboxes are on this page's rows; the count of the whole queue says how many more the other pages hold.
     approvable = [
         r for r in rows if r.state == EntryState.SUBMITTED and r.actual.submitted_by_id != request.user.pk
     ]
+    submitted = [c.actual_id for c in cells if c.state == EntryState.SUBMITTED]
+    approvable_total = selectors.actual_approvable_count(ids=submitted, user=request.user)
+    overdue_states = completeness.UNSUBMITTED_STATES if due.overdue and not locked else frozenset()
+    table = ReviewTable(
+        quarter=quarter,
+        user_id=request.user.pk,
+        can_review=can_review,
+        locked=locked,
+        overdue_states=overdue_states,
+        filter_query=query,
+        csrf_token=get_token(request),
+    )
     return render(
         request,
         "entry/review.html",
@@ -318,12 +338,15 @@ def review(request, year: int, quarter: int):
             "fiscal_year": fiscal_year,
             "quarter": quarter,
             "quarter_label": quarter_long_label(quarter),
-            "rows": rows,
+            "rows_html": table.body_html(rows),
+            "page": page,
+            "page_links": _page_links(page, query),
             "lock": lock,
             "locked": locked,
             "can_review": can_review,
             "can_bulk_approve": can_review and not locked and bool(approvable),
             "approvable_count": len(approvable),
+            "approvable_total": approvable_total,
             "quarter_state": quarter_state,
             "state_counts": [(s, completeness.state_label(s), n) for s, n in quarter_state.count_list],
             "filter_values": filters,
@@ -332,10 +355,33 @@ def review(request, year: int, quarter: int):
             "sections": sections,
             "states": [(s, completeness.state_label(s)) for s in completeness.STATES],
             "deadline": due,
-            # Past the 提出期限, what is still not submitted is marked (a locked quarter owes nothing).
-            "overdue_states": completeness.UNSUBMITTED_STATES if due.overdue and not locked else frozenset(),
         },
     )
+
+
+# The queue shows this many indicators a page (a year of 250 indicators is five pages); the filters narrow it.
+REVIEW_PAGE_SIZE = 50
+
+
+def _page_number(raw: str) -> int:
+    """The ?page= of the queue; anything unreadable is the first page (Paginator.get_page clamps the rest)."""
+    try:
+        return parse_id(raw[:64]) or 1
+    except ValidationError:
+        return 1
+
+
+def _page_links(page, query: str) -> list[tuple[str, str, bool]]:
+    """The queue's page links — 前へ, each page, 次へ — as (label, address with the filters kept, is this page);
+    empty when everything fits on one page."""
+    if not page.has_other_pages():
+        return []
+    prefix = f"?{query}&page=" if query else "?page="
+    links = [("前へ", f"{prefix}{page.previous_page_number()}", False)] if page.has_previous() else []
+    links += [(str(n), f"{prefix}{n}", n == page.number) for n in page.paginator.page_range]
+    if page.has_next():
+        links.append(("次へ", f"{prefix}{page.next_page_number()}", False))
+    return links
 
 
 def _kept_filters(post) -> str:
@@ -407,10 +453,15 @@ def bulk_approve(request, year: int, quarter: int):
         return redirect(back)
     if request.POST.get("confirmed") != "yes":
         selected = dict(items)
+        quarter_state = completeness.indicator_completeness(fiscal_year=fiscal_year).quarters[quarter]
+        # Copies: the rows are shared through the cache, and this page adds what was posted to each.
         rows = [
-            r
-            for r in review_queue.review_queue_rows(fiscal_year=fiscal_year, quarter=quarter)
-            if r.actual is not None and r.actual.pk in selected
+            dataclasses.replace(r)
+            for r in review_queue.review_queue_rows(
+                fiscal_year=fiscal_year,
+                quarter=quarter,
+                cells=[c for c in quarter_state.cells if c.actual_id in selected],
+            )
         ]
         unknown = set(selected) - {r.actual.pk for r in rows}
         if unknown:

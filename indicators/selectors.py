@@ -4,6 +4,7 @@
 An object a user may not see raises Http404.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
 from indicators.models import Actual, Indicator
+from indicators.progress import QuarterFigure
 from measures.models import FiscalYear, Measure, PlanDocument
 from measures.periods import QUARTERS
 from smrj_plan import formatting, permissions
@@ -118,29 +120,72 @@ def actual_display(actual: Actual | None) -> str:
     """A short Japanese rendering of an actual's figures, e.g. 「120社」 or 「75／100（75.0%）」."""
     if actual is None:
         return "—"
-    ind = actual.indicator
-    kind = ind.kind
+    return figure_display(actual, actual.indicator)
+
+
+MILESTONE_LABELS = dict(Actual.MilestoneStatus.choices)
+JUDGEMENT_LABELS = dict(Actual.Judgement.choices)
+
+
+def figure_display(figure, indicator) -> str:
+    """`actual_display` of anything with an actual's figure attributes (an Actual, a `progress.QuarterFigure`)."""
+    kind = indicator.kind
     if kind in SUMMED_KINDS:
-        return formatting.count(actual.value, ind.unit)
+        return formatting.count(figure.value, indicator.unit)
     if kind in (Indicator.Kind.RATIO, Indicator.Kind.BASELINE):
-        if actual.numerator is None:
+        if figure.numerator is None:
             return "—"
-        pct = _ratio_percent(actual.numerator, actual.denominator)
-        text = formatting.ratio_pair(actual.numerator, actual.denominator)
+        pct = _ratio_percent(figure.numerator, figure.denominator)
+        text = formatting.ratio_pair(figure.numerator, figure.denominator)
         text += f"（{formatting.percent(pct)}）" if pct is not None else ""
-        if kind == Indicator.Kind.BASELINE and actual.benchmark_rate is not None:
-            text += f" 基準値{formatting.percent(actual.benchmark_rate)}"
+        if kind == Indicator.Kind.BASELINE and figure.benchmark_rate is not None:
+            text += f" 基準値{formatting.percent(figure.benchmark_rate)}"
         return text
     if kind == Indicator.Kind.BENCHMARK:
-        if actual.growth_rate is None:
+        if figure.growth_rate is None:
             return "—"
-        text = f"支援先{formatting.percent(actual.growth_rate)}／実態調査{formatting.percent(actual.benchmark_rate)}"
-        if actual.manual_judgement:
-            text += f"（判定不能→{actual.get_manual_judgement_display()}）"
+        text = f"支援先{formatting.percent(figure.growth_rate)}／実態調査{formatting.percent(figure.benchmark_rate)}"
+        if figure.manual_judgement:
+            text += f"（判定不能→{JUDGEMENT_LABELS.get(figure.manual_judgement, figure.manual_judgement)}）"
         return text
     if kind == Indicator.Kind.MILESTONE:
-        return actual.get_milestone_status_display() or "—"
+        return MILESTONE_LABELS.get(figure.milestone_status) or "—"
     return "—"
+
+
+# An actual's figures as plain values (no model instances): what the progress arithmetic reads.
+FIGURE_COLUMNS = (
+    "indicator_id",
+    "quarter",
+    "state",
+    "value",
+    "numerator",
+    "denominator",
+    "growth_rate",
+    "benchmark_rate",
+    "milestone_status",
+    "manual_judgement",
+)
+
+
+def figures_from_rows(rows) -> dict[int, list[QuarterFigure]]:
+    """FIGURE_COLUMNS rows grouped by indicator as QuarterFigures."""
+    by_indicator: dict[int, list[QuarterFigure]] = defaultdict(list)
+    for ind_id, quarter, state, value, num, den, growth, bench, milestone, judgement in rows:
+        by_indicator[ind_id].append(
+            QuarterFigure(
+                quarter=quarter,
+                state=state,
+                value=value,
+                numerator=num,
+                denominator=den,
+                growth_rate=growth,
+                benchmark_rate=bench,
+                milestone_status=milestone,
+                manual_judgement=judgement,
+            )
+        )
+    return by_indicator
 
 
 def entry_rows(
@@ -203,6 +248,11 @@ def actual_review_list(*, fiscal_year: FiscalYear, quarter: int) -> QuerySet[Act
     )
 
 
+def actual_approvable_count(*, ids: list[int], user) -> int:
+    """How many of these submitted actuals the user may approve: not those they submitted themselves."""
+    return Actual.objects.filter(pk__in=ids, state="submitted").exclude(submitted_by=user).count()
+
+
 def plan_indicator_list(*, plan: PlanDocument) -> QuerySet[Indicator]:
     """The plan's indicators with what the list and outline show (pillar, chapter, department, parent)
     joined in one query."""
@@ -248,14 +298,9 @@ def fiscal_year_list_with_last_approved() -> list[FiscalYear]:
     """The fiscal years that have a plan, latest first, each with `last_approved_quarter` set by the same rule as
     `actual_last_approved_quarter`, in the one query that lists the years (a page pays no query for its
     default quarter)."""
-    last = (
-        _approved_actuals()
-        .filter(fiscal_year=OuterRef("pk"))
-        .order_by()
-        .values("fiscal_year")
-        .annotate(q=Max("quarter"))
-        .values("q")
-    )
+    # The highest quarter as the first row in descending order: one step down the (fiscal_year, state, quarter)
+    # index per year, where MAX over a GROUP BY read every approved actual of the year.
+    last = _approved_actuals().filter(fiscal_year=OuterRef("pk")).order_by("-quarter").values("quarter")[:1]
     return list(
         FiscalYear.objects.filter(plan__isnull=False)
         .annotate(last_approved_quarter=Subquery(last))

@@ -58,9 +58,10 @@ def test_review_page_query_count_is_constant(
             data={"value": Decimal("7")},
             expected_version=0,
         )
-    # 10: session, user, groups, years, the completeness read model (indicators, actuals), the queue (indicators,
-    # the year's actuals up to the quarter), the quarter's lock and its 提出期限.
-    with django_assert_max_num_queries(10):
+    # 12: session, user, groups, years, the data version, the completeness read model (indicators, actuals), the
+    # page's rows (their indicators, the quarter's actuals, the earlier quarters' figures), the quarter's lock,
+    # its 提出期限 and how many of the whole queue this manager may approve.
+    with django_assert_max_num_queries(12):
         body = manager_client.get("/entry/2024/1/review/").content.decode()
     values = re.findall(r'<td class="num value" data-label="今四半期の値">([^<]*)</td>', body)
     assert len(values) == 7

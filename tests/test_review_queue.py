@@ -9,13 +9,14 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indicators import services
+from indicators import entry_views, services
 from indicators.completeness import indicator_completeness
 from indicators.models import Actual, Indicator
-from measures.models import Department
+from measures.models import Department, FiscalYear
 from smrj_plan.models import QuarterLock
 from smrj_plan.roles import Role
 from tests.conftest import make_user
@@ -496,3 +497,146 @@ def test_the_landing_summary_follows_every_approval_and_return(
     manager_client.post(f"/entry/actual/{a13.pk}/return/", {"reason": "内訳を添付", "version": a13.version})
     # 経営支援部 now has a figure to send again.
     assert "承認待ち 0件" in line() and "未提出の部署 15" in line()
+
+
+# ------------------------------------------------------------------------------------------------------ pages
+# A year of 250 indicators is five pages of 50 (README「提出状況と確認・承認」). The page size is set small here
+# so the plan's own indicators fill several pages.
+
+
+@pytest.fixture
+def page_size(monkeypatch):
+    def set_size(n):
+        monkeypatch.setattr(entry_views, "REVIEW_PAGE_SIZE", n)
+
+    return set_size
+
+
+def _count_line(body: str) -> str:
+    return re.search(r'<p class="muted" id="queue-count">(.*?)</p>', body).group(1)
+
+
+def _page_links(body: str) -> list[tuple[str, str]]:
+    nav = re.search(r'<nav class="queue-pages"[^>]*>(.*?)</nav>', body, re.S)
+    if nav is None:
+        return []
+    return re.findall(r'<a href="([^"]*)">([^<]*)</a>|<span aria-current="page">([^<]*)</span>', nav.group(1))
+
+
+def test_each_page_holds_its_rows_with_their_own_figures(scenario, manager_client, page_size):
+    page_size(3)
+    first = manager_client.get(REVIEW).content.decode()
+    rows = _rows(first)
+    assert list(rows) == ["1-1", "1-3", "2-1"]  # plan order
+    assert _count_line(first) == "4件のうち 1〜3件目を表示しています。"
+    assert _cell(rows["1-1"], "value") == "123社" and _cell(rows["1-1"], "rate") == "12.3%"
+    assert _cell(rows["1-3"], "value") == "49／400（12.3%）" and _cell(rows["1-3"], "rate") == "17.5%"
+    second = manager_client.get(REVIEW, {"page": 2}).content.decode()
+    rows = _rows(second)
+    assert list(rows) == ["2-2"]
+    assert _cell(rows["2-2"], "value") == "10件"
+    assert "差戻しの理由：件数の根拠を添付" in rows["2-2"]
+    assert _count_line(second) == "4件のうち 4〜4件目を表示しています。"
+    # Both pages link to each other (前へ／次へ and the numbers), the page shown is marked, not linked.
+    assert ("?page=2", "次へ") in [(href, text) for href, text, _ in _page_links(first)]
+    assert ("", "", "2") in _page_links(second)
+    assert ("?page=1", "前へ") in [(href, text) for href, text, _ in _page_links(second)]
+
+
+def test_the_filters_are_kept_in_every_page_link_and_the_pages_cover_the_filtered_list(
+    scenario, manager_client, page_size
+):
+    page_size(10)
+    fy = FiscalYear.objects.get(year=2024)
+    missing = [
+        c.indicator.code
+        for c in indicator_completeness(fiscal_year=fy).quarters[1].cells
+        if c.state == "missing"
+    ]
+    assert len(missing) == 22
+    shown = []
+    for page in (1, 2, 3):
+        body = manager_client.get(REVIEW, {"state": "missing", "page": page}).content.decode()
+        shown += list(_rows(body))
+        links = [href for href, _text, _current in _page_links(body) if href]
+        assert links and all(href.startswith("?state=missing&amp;page=") for href in links)
+    assert shown == missing  # every 未入力 indicator once, in plan order: 10 + 10 + 2
+    body = manager_client.get(REVIEW, {"state": "missing", "page": 3}).content.decode()
+    assert _count_line(body) == "22件のうち 21〜22件目を表示しています。"
+
+
+def test_everything_on_one_page_has_no_page_links(scenario, manager_client):
+    body = manager_client.get(REVIEW).content.decode()
+    assert _count_line(body) == "4件を表示しています。"
+    assert _page_links(body) == []
+
+
+@pytest.mark.parametrize(
+    "raw, page",
+    [
+        ("0", 1),
+        ("-1", 1),
+        ("abc", 1),
+        ("1e9999", 1),
+        ("9" * 5000, 1),
+        ("２", 2),  # full-width digits read as the number parser reads them everywhere
+        ("99", 2),  # past the end: the last page
+        (str(2**63 - 1), 2),  # the largest id the parser reads: past the end
+        (str(2**63), 1),  # beyond it: unreadable
+    ],
+)
+def test_a_hostile_page_number_shows_the_first_or_the_last_page(
+    scenario, manager_client, page_size, raw, page
+):
+    page_size(3)
+    response = manager_client.get(REVIEW, {"page": raw})
+    assert response.status_code == 200
+    expected = ["1-1", "1-3", "2-1"] if page == 1 else ["2-2"]
+    assert list(_rows(response.content.decode())) == expected
+
+
+def test_the_bulk_approval_counts_this_page_and_the_whole_queue(scenario, manager_client, page_size):
+    page_size(1)
+    body = manager_client.get(REVIEW).content.decode()
+    assert "このページで承認できるもの 1件。一覧全体では 2件" in body
+    assert body.count('name="ids"') == 1
+    body = manager_client.get(REVIEW, {"page": 3}).content.decode()  # 2-1, a draft: nothing to approve
+    assert 'id="bulk-form"' not in body
+
+
+def test_rows_chosen_on_two_pages_are_approved_together(scenario, manager_client, page_size):
+    page_size(1)
+    a11, a13 = scenario["1-1"], scenario["1-3"]
+    data = {"ids": [a11.pk, a13.pk], f"version-{a11.pk}": a11.version, f"version-{a13.pk}": a13.version}
+    confirm = manager_client.post(REVIEW + "approve/", data).content.decode()
+    assert "2件を一括承認しますか" in confirm
+    assert set(re.findall(r'<tr id="confirm-([^"]+)"', confirm)) == {"1-1", "1-3"}
+    manager_client.post(REVIEW + "approve/", {**data, "confirmed": "yes"})
+    a11.refresh_from_db()
+    a13.refresh_from_db()
+    assert (a11.state, a13.state) == ("approved", "approved")
+
+
+def test_a_page_reads_the_same_number_of_queries_whatever_the_rows(scenario, manager_client, page_size):
+    """Three for the rows of a page (their indicators, this quarter's actuals with who changed them, the earlier
+    quarters' figures), however many rows the page has, whichever page it is and however many are entered."""
+    from django.core.cache import caches
+    from django.db import connection
+
+    def queries(page: int) -> int:
+        caches["progress"].clear()  # every read from the database, not the cache
+        with CaptureQueriesContext(connection) as captured:
+            assert manager_client.get(REVIEW, {"page": page}).status_code == 200
+        return len(captured)
+
+    counts = []
+    for size, page in ((1, 1), (3, 1), (3, 2), (50, 1)):
+        page_size(size)
+        counts.append(queries(page))
+    fy = FiscalYear.objects.get(year=2024)
+    for code in ("3-1", "3-2", "4-1", "4-2"):
+        Actual.objects.create(
+            indicator=Indicator.objects.get(code=code), fiscal_year=fy, quarter=1, state="draft"
+        )
+    counts.append(queries(1))
+    assert len(set(counts)) == 1, counts
