@@ -24,8 +24,8 @@ from indicators.progress import (
     SUMMARY_STATUSES,
     Grade,
     IndicatorProgress,
-    QuarterFigure,
     Status,
+    figure_from_actual,
     progress_compute,
     progress_with_unapproved,
     spec_from_indicator,
@@ -34,20 +34,6 @@ from measures.models import Chapter, Department, FiscalYear, PlanDocument, Secti
 from measures.periods import QUARTERS, quarter_label
 from smrj_plan import data_version, formatting, permissions
 from smrj_plan.workflow import EntryState, state_label
-
-FIGURE_COLUMNS = (
-    "indicator_id",
-    "quarter",
-    "state",
-    "value",
-    "numerator",
-    "denominator",
-    "growth_rate",
-    "benchmark_rate",
-    "milestone_status",
-    "manual_judgement",
-)
-
 
 # ---------------------------------------------------------------------------------------------------------------
 # Period
@@ -147,23 +133,6 @@ class DashboardOverview:
     pillar_choices: list[Section] = field(default_factory=list)
     department_choices: list[Department] = field(default_factory=list)
     all_rows: list[IndicatorProgressRow] = field(default_factory=list)  # every readable indicator, unfiltered
-    # What pages render from this overview alone is cached under the rows' own key (None: not cached) and the
-    # filters; the page adds its request parameters.
-    cache_prefix: tuple | None = None
-    filter_key: tuple = ()
-
-    def fragment(self, key, render) -> str:
-        """The fragment under `key` (for this overview's rows and filters), rendering it with `render()` the
-        first time."""
-        if self.cache_prefix is None:
-            return render()
-        cache_key = _cache_key("html", self.cache_prefix, self.filter_key, key)
-        cache = caches[PROGRESS_CACHE]
-        html = cache.get(cache_key)
-        if html is None:
-            html = render()
-            cache.set(cache_key, html, PROGRESS_CACHE_SECONDS)
-        return html
 
     @property
     def as_of_label(self) -> str:
@@ -176,26 +145,6 @@ class DashboardOverview:
             for status, n in pillar.counts.items():
                 totals[status] += n
         return totals
-
-
-def _figures_from_rows(rows) -> dict[int, list[QuarterFigure]]:
-    """FIGURE_COLUMNS rows grouped by indicator as QuarterFigures."""
-    by_indicator: dict[int, list[QuarterFigure]] = defaultdict(list)
-    for ind_id, quarter, state, value, num, den, growth, bench, milestone, judgement in rows:
-        by_indicator[ind_id].append(
-            QuarterFigure(
-                quarter=quarter,
-                state=state,
-                value=value,
-                numerator=num,
-                denominator=den,
-                growth_rate=growth,
-                benchmark_rate=bench,
-                milestone_status=milestone,
-                manual_judgement=judgement,
-            )
-        )
-    return by_indicator
 
 
 # What a progress row reads of an indicator; the plan's text and notes stay in the database.
@@ -291,14 +240,13 @@ def indicator_progress_list(
     section_id: int | None = None,
 ) -> tuple[list[IndicatorProgressRow], int, bool]:
     """Progress rows of every indicator the user may read, as of a quarter (see `_indicator_progress`)."""
-    rows, as_of, has_approved, _ = _indicator_progress(
+    return _indicator_progress(
         user=user,
         fiscal_year=fiscal_year,
         as_of_quarter=as_of_quarter,
         department_id=department_id,
         section_id=section_id,
     )
-    return rows, as_of, has_approved
 
 
 def _indicator_progress(
@@ -308,12 +256,11 @@ def _indicator_progress(
     as_of_quarter: int | None = None,
     department_id: int | None = None,
     section_id: int | None = None,
-) -> tuple[list[IndicatorProgressRow], int, bool, tuple | None]:
+) -> tuple[list[IndicatorProgressRow], int, bool]:
     """Progress rows of every indicator the user may read, as of a quarter.
 
     `as_of_quarter` None means the last quarter with approved data (第1四半期 before any approval).
-    Returns (rows, as-of quarter, whether any approved figure exists, the cache key prefix for what pages render
-    from these rows, or None when nothing may be cached).
+    Returns (rows, as-of quarter, whether any approved figure exists).
 
     The rows are cached under the data version (`smrj_plan.data_version`, one query) with the year, the
     reader's scope and the arguments: any change of the data, by whatever path, is a new version, so a cached
@@ -328,7 +275,7 @@ def _indicator_progress(
         hit = caches[PROGRESS_CACHE].get(key)
         if hit is not None:
             rows, as_of, has_approved = hit
-            return list(rows), as_of, has_approved, key  # a caller may sort its list, not the cached one
+            return list(rows), as_of, has_approved  # a caller may sort its list, not the cached one
     rows, as_of, has_approved = _indicator_progress_compute(
         version=version,
         user=user,
@@ -339,7 +286,7 @@ def _indicator_progress(
     )
     if key is not None:
         caches[PROGRESS_CACHE].set(key, (rows, as_of, has_approved), PROGRESS_CACHE_SECONDS)
-    return list(rows), as_of, has_approved, key
+    return list(rows), as_of, has_approved
 
 
 # The tables the indicators' own rows (with departments, sections, chapters) are read from, and what decides
@@ -413,7 +360,7 @@ def _indicator_progress_compute(
         # Ordered by the columns alone: Actual's default ordering would join two tables to sort by.
         Actual.objects.filter(fiscal_year=fiscal_year, indicator_id__in=indicator_ids)
         .order_by("indicator_id", "quarter")
-        .values_list(*FIGURE_COLUMNS)
+        .values_list(*indicator_selectors.FIGURE_COLUMNS)
     )
     rating_values = list(
         FinalRating.objects.filter(fiscal_year=fiscal_year, indicator_id__in=indicator_ids)
@@ -455,7 +402,7 @@ def _indicator_progress_compute(
                 n_fields=n_fields,
                 section=sections[values[section_pos]],
                 departments=departments,
-                figures=_figures_from_rows(figures_raw.get(ind_id, ())).get(ind_id, []),
+                figures=indicator_selectors.figures_from_rows(figures_raw.get(ind_id, ())).get(ind_id, []),
                 rating=ratings_raw.get(ind_id),
                 as_of=as_of,
             )
@@ -525,10 +472,9 @@ def dashboard_overview(
     Every readable indicator of the year is computed once and the filters apply in Python: the default as-of
     quarter and the filter choices then come from the same rows, with no further query. The pillar summaries
     follow the department filter (whose targets) but not the pillar or status filters (which rows to list)."""
-    rows, as_of, has_approved, cache_prefix = _indicator_progress(
+    rows, as_of, has_approved = _indicator_progress(
         user=user, fiscal_year=fiscal_year, as_of_quarter=as_of_quarter
     )
-    filter_key = (department_id, section_id, status)
     pillar_choices = sorted(
         {
             r.indicator.section_id: r.indicator.section
@@ -558,8 +504,6 @@ def dashboard_overview(
         pillar_choices=pillar_choices,
         department_choices=department_choices,
         all_rows=all_rows,
-        cache_prefix=cache_prefix,
-        filter_key=filter_key,
     )
     return overview
 
@@ -639,20 +583,7 @@ def indicator_progress_detail(*, user, pk: int, as_of_quarter: int | None = None
     )
     as_of = as_of_quarter or indicator_selectors.actual_last_approved_quarter(fiscal_year=fiscal_year) or 1
     spec = spec_from_indicator(indicator)
-    figs = [
-        QuarterFigure(
-            quarter=a.quarter,
-            state=a.state,
-            value=a.value,
-            numerator=a.numerator,
-            denominator=a.denominator,
-            growth_rate=a.growth_rate,
-            benchmark_rate=a.benchmark_rate,
-            milestone_status=a.milestone_status,
-            manual_judgement=a.manual_judgement,
-        )
-        for a in actuals
-    ]
+    figs = [figure_from_actual(a) for a in actuals]
     by_quarter = {a.quarter: a for a in actuals}
     for a in actuals:
         a.indicator = indicator  # actual_display reads the unit without another query

@@ -9,6 +9,7 @@ charts from dashboard.charts, formatting from smrj_plan.formatting.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -80,6 +81,17 @@ def _int_param(request, name: str, allowed=None) -> int | None:
     return value
 
 
+def _cached_html(key: tuple, render) -> str:
+    """HTML kept in the progress cache under `key`, which holds everything the HTML shows (no data version: the
+    same data is the same HTML whenever it was rendered)."""
+    cache = caches[dashboard_selectors.PROGRESS_CACHE]
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, dashboard_selectors.PROGRESS_CACHE_SECONDS)
+    return html
+
+
 @login_required
 def overview(request):
     """Per pillar the status counts, then every indicator as of the chosen quarter."""
@@ -97,38 +109,86 @@ def overview(request):
         status=filters.get("status") or None,
     )
 
-    def render_content() -> str:
-        table = IndicatorProgressTable(overview.rows, as_of_quarter=overview.as_of_quarter)
-        RequestConfig(request, paginate=False).configure(table)
-        return render_to_string(
-            "dashboard/_overview_content.html",
+    # The page is three parts, each cached under exactly what it shows (so right after a change only what the
+    # change touched is rendered again): the heading and filter form, the pillar cards and chart, the table
+    # (whose rows keep their own HTML, dashboard.tables).
+    years_key = tuple((fy.pk, fy.year, fy.label) for fy in years)
+    head = _cached_html(
+        (
+            "overview-head",
+            years_key,
+            overview.fiscal_year.pk,
+            overview.as_of_quarter,
+            overview.has_approved_data,
+            tuple((s.pk, s.number, s.pillar_label) for s in overview.pillar_choices),
+            tuple((d.pk, d.name) for d in overview.department_choices),
+            tuple(sorted(filters.items())),
+        ),
+        lambda: render_to_string(
+            "dashboard/_overview_head.html",
             {
                 "overview": overview,
                 "years": years,
                 "filters": filters,
                 "quarters": QUARTER_CHOICES,
-                "table": table,
                 "statuses": SUMMARY_STATUSES,
-                "pillar_chart": charts.pillar_status_chart(pillars=overview.pillars),
             },
-            request=request,
+        ),
+    )
+    pillars = _cached_html(
+        (
+            "overview-pillars",
+            overview.fiscal_year.year,
+            overview.as_of_quarter,
+            tuple(
+                (
+                    p.section.pk,
+                    p.section.number,
+                    p.section.pillar_label,
+                    tuple(p.count_list),
+                    p.rated,
+                    p.reference,
+                )
+                for p in overview.pillars
+            ),
+        ),
+        lambda: render_to_string(
+            "dashboard/_overview_pillars.html",
+            {"overview": overview, "pillar_chart": charts.pillar_status_chart(pillars=overview.pillars)},
+        ),
+    )
+    table = IndicatorProgressTable(overview.rows, as_of_quarter=overview.as_of_quarter)
+    RequestConfig(request, paginate=False).configure(table)
+    content = (
+        head
+        + pillars
+        + render_to_string(
+            "dashboard/_overview_table.html", {"overview": overview, "table": table}, request=request
         )
-
-    # The content depends on the overview (whose fragments live and die with its memoised rows), the years
-    # offered and the request's parameters (filters, sorting; the header links keep the others): all in the key.
-    years_key = tuple((fy.pk, fy.year, fy.label) for fy in years)
-    content = overview.fragment((years_key, request.GET.urlencode()), render_content)
+    )
     work_html = ""
     if permissions.can_see_work_summary(request.user):
-        # The work waiting (承認待ち・未提出の部署) is counted from the overview's own rows (every indicator and
-        # its actuals' states, for a 管理者) and the locks, read here and put in the fragment's key: kept with the
-        # memoised rows, it can never outlive a change of either.
+        # The work waiting (承認待ち・未提出の部署) is counted from the overview's rows (every indicator and the
+        # states of its actuals, for a 管理者) and the locks; each quarter's 提出期限 and whether it has passed
+        # today (a new day can make it overdue). The fragment is kept under all of these: a changed figure
+        # whose state stays the same leaves it as it was.
         locks = indicator_selectors.quarter_lock_map(fiscal_year=fiscal_year)
         locked = tuple(sorted(q for q, lock in locks.items() if lock.is_locked))
-        # Each quarter's 提出期限, and whether it has passed today (a new day can make it overdue: in the key).
         dues = {due.quarter: due for due in deadlines.quarter_due_list(fiscal_year)}
-        work_html = overview.fragment(
-            ("work", locked, tuple((d.due_date, d.overdue) for d in dues.values())),
+        states = tuple(
+            (
+                i.id,
+                i.department_id,
+                i.department.name if i.department_id else "",
+                i.kind,
+                i.frequency,
+                r.states,
+            )
+            for r in overview.all_rows
+            for i in (r.indicator,)
+        )
+        work_html = _cached_html(
+            ("work", fiscal_year.pk, fiscal_year.short_label, locked, tuple(dues.items()), states),
             lambda: render_to_string(
                 "dashboard/_work_summary.html",
                 {

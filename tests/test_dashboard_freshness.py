@@ -3,6 +3,7 @@ recomputed, and every change of the data it shows — an approval, a target edit
 department, a final 評定, a bulk update that bypasses `updated_at` and signals, even SQL typed by hand — shows on
 the very next request, because the database's own triggers give it a new version."""
 
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -268,3 +269,70 @@ def test_a_prune_is_a_new_version_for_every_table(db, monkeypatch):
     after = data_version.current().of("indicators_finalrating")
     assert after[2] == before[2] == ()  # the rating table has no entry either time
     assert after[1] > before[1]  # but the lowest id kept has risen
+
+
+def _pillar_counts(content: str) -> dict[int, dict[str, int]]:
+    """Each pillar card's status counts: {pillar number: {status: n}}."""
+    cards = re.findall(r'<section class="pillar-card" data-pillar="(\d)">(.*?)</section>', content, re.S)
+    return {
+        int(number): {
+            s: int(n)
+            for s, n in re.findall(r'data-status="([a-z_]+)">[^<]*<span class="n">(\d+)</span>', card)
+        }
+        for number, card in cards
+    }
+
+
+def test_the_pillar_cards_follow_a_change_of_status_in_two_pillars(manager_client):
+    """The cards are kept under the counts they show: a change that moves an indicator from 未入力 to another
+    status changes its own pillar's card, and only that one."""
+    before = _pillar_counts(manager_client.get(OVERVIEW).content.decode())
+    add_actual("1-1", 1, value="300")  # pillar 1: 300 of 1,000社 in 第1四半期 is ahead of the pace (250)
+    middle = _pillar_counts(manager_client.get(OVERVIEW).content.decode())
+    assert middle[1]["no_data"] == before[1]["no_data"] - 1
+    assert sum(middle[1].values()) == sum(before[1].values())
+    assert middle[2] == before[2]
+    add_actual("2-1", 1, value="1")  # pillar 2: far behind the pace
+    after = _pillar_counts(manager_client.get(OVERVIEW).content.decode())
+    assert after[2]["no_data"] == before[2]["no_data"] - 1
+    assert after[2]["behind"] == before[2]["behind"] + 1
+    assert after[1] == middle[1]
+
+
+def test_the_heading_and_filter_form_follow_a_renamed_department_and_a_new_quarter(
+    manager_client, department
+):
+    add_actual("1-1", 1, value="300")
+    content = manager_client.get(OVERVIEW).content.decode()
+    assert f'<option value="{department.pk}">{department.name}</option>' in content
+    assert "第1四半期時点</h1>" in content
+    Department.objects.filter(pk=department.pk).update(name="経営支援部（改称）")
+    content = manager_client.get(OVERVIEW).content.decode()
+    assert f'<option value="{department.pk}">経営支援部（改称）</option>' in content
+    add_actual("2-1", 2, value="10")  # the first approved figure of 第2四半期 moves the default as-of quarter
+    assert "第2四半期時点</h1>" in manager_client.get(OVERVIEW).content.decode()
+
+
+@pytest.mark.parametrize("url", [OVERVIEW, "/entry/2024/1/review/", "/budgets/execution/ippan/?year=2024"])
+def test_a_page_reads_the_data_version_once_however_many_cached_reads_it_makes(manager_client, url):
+    import django.test.utils as test_utils
+    from django.db import connection
+
+    for _ in range(2):  # the first request computes and caches, the second reads the caches
+        with test_utils.CaptureQueriesContext(connection) as queries:
+            assert manager_client.get(url).status_code == 200
+        assert sum('FROM "smrj_plan_datachange"' in q["sql"] for q in queries.captured_queries) == 1
+
+
+def test_a_write_reads_the_version_after_it_so_its_own_next_read_is_fresh(db):
+    """Only a page request (GET) keeps the version it read; elsewhere each read asks the database again."""
+    from smrj_plan import data_version
+
+    first = data_version.current()
+    add_actual("1-1", 1, value="300")
+    assert data_version.current() != first
+    with data_version.request_memo():
+        inside = data_version.current()
+        add_actual("1-1", 2, value="200")
+        assert data_version.current() == inside  # a page request writes nothing; the memo answers
+    assert data_version.current() != inside
