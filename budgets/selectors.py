@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 
 from budgets.models import Account, BudgetCell, BudgetColumn, BudgetExecution, BudgetRow, BudgetTable
 from measures.periods import QUARTERS
-from smrj_plan import formatting
+from smrj_plan import data_version, formatting
 from smrj_plan.workflow import EntryState
 
 # A published total may differ from the sum of its parts by this much (百万円) and still count as a
@@ -443,7 +443,22 @@ def budget_execution_summary(
     予算額, 執行額 per quarter (approved, drafts apart), 累計, 差額 and 執行率.
 
     `department_id` keeps only the columns that department enters (for a 担当者). Raises
-    BudgetTable.DoesNotExist for an unknown 勘定."""
+    BudgetTable.DoesNotExist for an unknown 勘定. Kept in the object cache under the data version
+    (`smrj_plan.data_version`): the page, its queue and the workbook's sheet read it; any write reads it again."""
+    return data_version.cached(
+        "budget_execution_summary",
+        fiscal_year,
+        account_code,
+        department_id,
+        compute=lambda: _budget_execution_summary(
+            fiscal_year=fiscal_year, account_code=account_code, department_id=department_id
+        ),
+    )
+
+
+def _budget_execution_summary(
+    *, fiscal_year: int, account_code: str, department_id: int | None
+) -> ExecutionSummary:
     grid = budget_grid_get(fiscal_year=fiscal_year, kind=BudgetTable.Kind.BUDGET, account_code=account_code)
     account = Account.objects.get(code=account_code)
     entry_columns = [c for c in grid.columns if not c.is_total]

@@ -71,3 +71,36 @@ def test_the_budget_index_shows_a_change_at_once(manager_client):
         summary["ippan"].income_total
         == {s.account_code: s for s in page.context["summary"]}["ippan"].income_total
     )
+
+
+def test_the_budget_execution_page_shows_an_amount_changed_by_any_path_at_once(manager_client):
+    """The execution summary is kept under the data version: a queryset update, which sends no signal and leaves
+    the version field alone, still shows on the next request, on the page and in its queue."""
+    from budgets.models import BudgetColumn, BudgetExecution, BudgetRow
+
+    url = reverse("budgets:execution", args=["ippan"]) + "?year=2024"
+    row = BudgetRow.objects.filter(table__account__code="ippan", table__kind="budget", role="item").first()
+    column = (
+        BudgetColumn.objects.filter(table=row.table)
+        .exclude(role__in=[BudgetColumn.Role.SEGMENT_TOTAL, BudgetColumn.Role.GRAND_TOTAL])
+        .order_by("order")
+        .first()
+    )
+    execution = BudgetExecution.objects.create(
+        row=row, column=column, quarter=1, amount=D("1234.5"), state="submitted"
+    )
+    first = manager_client.get(url)
+    line = next(
+        ln for ln in first.context["summary"].lines if (ln.row_pk, ln.column_pk) == (row.pk, column.pk)
+    )
+    assert line.entries[1].amount == D("1234.5")
+    BudgetExecution.objects.filter(pk=execution.pk).update(amount=D("2000"))
+    second = manager_client.get(url)
+    line = next(
+        ln for ln in second.context["summary"].lines if (ln.row_pk, ln.column_pk) == (row.pk, column.pk)
+    )
+    assert line.entries[1].amount == D("2000")
+    assert [r["entry"].amount for r in second.context["review"] if r["entry"].pk == execution.pk] == [
+        D("2000")
+    ]
+    assert "2,000.000" in second.content.decode()
