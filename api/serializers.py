@@ -12,6 +12,7 @@ from api.history import KIND_CHOICES
 from budgets.models import BudgetTable
 from indicators.models import Actual, Indicator
 from indicators.progress import Status
+from indicators.services import INPUT_FIELDS
 from smrj_plan.workflow import EntryState
 
 QUARTER_MESSAGES = {
@@ -382,18 +383,8 @@ class ActualWriteSerializer(ActualWriteHead):
     evidence = serializers.CharField(required=False, allow_blank=True, help_text="根拠資料（メモ・リンク）")
 
 
-FIGURE_INPUTS = (
-    "value",
-    "numerator",
-    "denominator",
-    "growth_rate",
-    "benchmark_rate",
-    "milestone_status",
-    "manual_judgement",
-    "as_of",
-    "note",
-    "evidence",
-)
+# Every field a user fills in: the entry form's (indicators.services.INPUT_FIELDS).
+FIGURE_INPUTS = tuple(INPUT_FIELDS)
 
 
 class ActualWriteResultSerializer(serializers.Serializer):

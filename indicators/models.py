@@ -176,6 +176,18 @@ class TargetRevision(models.Model):
         return f"{self.indicator.code} {self.effective_date}: {self.target_text or '—'}"
 
 
+# An actual's figures (what the progress arithmetic reads), in the order pages, templates and the history list them.
+FIGURE_FIELDS = (
+    "value",
+    "numerator",
+    "denominator",
+    "growth_rate",
+    "benchmark_rate",
+    "manual_judgement",
+    "milestone_status",
+)
+
+
 class Actual(ReviewedEntry):
     """One quarter's figure for one indicator. Annual-only indicators are entered at 第4四半期."""
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
-from indicators.models import Actual, Indicator
+from indicators.models import FIGURE_FIELDS, Actual, Indicator
 from indicators.progress import QuarterFigure
 from measures.models import FiscalYear, Measure, PlanDocument
 from measures.periods import QUARTERS
@@ -154,36 +154,15 @@ def figure_display(figure, indicator) -> str:
 
 
 # An actual's figures as plain values (no model instances): what the progress arithmetic reads.
-FIGURE_COLUMNS = (
-    "indicator_id",
-    "quarter",
-    "state",
-    "value",
-    "numerator",
-    "denominator",
-    "growth_rate",
-    "benchmark_rate",
-    "milestone_status",
-    "manual_judgement",
-)
+FIGURE_COLUMNS = ("indicator_id", "quarter", "state", *FIGURE_FIELDS)
 
 
 def figures_from_rows(rows) -> dict[int, list[QuarterFigure]]:
     """FIGURE_COLUMNS rows grouped by indicator as QuarterFigures."""
     by_indicator: dict[int, list[QuarterFigure]] = defaultdict(list)
-    for ind_id, quarter, state, value, num, den, growth, bench, milestone, judgement in rows:
-        by_indicator[ind_id].append(
-            QuarterFigure(
-                quarter=quarter,
-                state=state,
-                value=value,
-                numerator=num,
-                denominator=den,
-                growth_rate=growth,
-                benchmark_rate=bench,
-                milestone_status=milestone,
-                manual_judgement=judgement,
-            )
+    for indicator_id, quarter, state, *figures in rows:
+        by_indicator[indicator_id].append(
+            QuarterFigure(quarter=quarter, state=state, **dict(zip(FIGURE_FIELDS, figures, strict=True)))
         )
     return by_indicator
 

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from indicators import selectors
-from indicators.models import Actual, Indicator
+from indicators.models import FIGURE_FIELDS, Actual, Indicator
 from measures.models import FiscalYear
 from measures.periods import fiscal_year_end, fiscal_year_start, quarter_label
 from smrj_plan import formatting, permissions
@@ -42,15 +42,7 @@ KIND_FIELDS: dict[str, list[str]] = {
     Kind.BASELINE: ["numerator", "denominator", "benchmark_rate"],
 }
 COMMON_FIELDS = ["note", "evidence", "as_of"]
-FIGURE_FIELDS = [
-    "value",
-    "numerator",
-    "denominator",
-    "growth_rate",
-    "benchmark_rate",
-    "manual_judgement",
-    "milestone_status",
-]
+FIGURE_FIELDS = list(FIGURE_FIELDS)  # the model's, as a list: COMMON_FIELDS are added to it
 # Every field a user fills in, in the order pages, templates and the history list them.
 INPUT_FIELDS = [*FIGURE_FIELDS, "as_of", "note", "evidence"]
 TEXT_FIELDS = {"manual_judgement", "milestone_status", "note", "evidence"}
