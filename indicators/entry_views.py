@@ -322,13 +322,17 @@ def review(request, year: int, quarter: int):
     submitted = [c.actual_id for c in cells if c.state == EntryState.SUBMITTED]
     approvable_total = selectors.actual_approvable_count(ids=submitted, user=request.user)
     overdue_states = completeness.UNSUBMITTED_STATES if due.overdue and not locked else frozenset()
+    # What the row forms and the bulk approval carry back: the filters and the page the manager is on.
+    return_query = urlencode(
+        {**dict(QueryDict(query).items()), **({"page": page.number} if page.number > 1 else {})}
+    )
     table = ReviewTable(
         quarter=quarter,
         user_id=request.user.pk,
         can_review=can_review,
         locked=locked,
         overdue_states=overdue_states,
-        filter_query=query,
+        filter_query=return_query,
         csrf_token=get_token(request),
     )
     return render(
@@ -351,6 +355,7 @@ def review(request, year: int, quarter: int):
             "state_counts": [(s, completeness.state_label(s), n) for s, n in quarter_state.count_list],
             "filter_values": filters,
             "filter_query": query,
+            "return_query": return_query,
             "departments": [d for d in quarter_state.departments if d.department_id is not None],
             "sections": sections,
             "states": [(s, completeness.state_label(s)) for s in completeness.STATES],
@@ -385,9 +390,9 @@ def _page_links(page, query: str) -> list[tuple[str, str, bool]]:
 
 
 def _kept_filters(post) -> str:
-    """The queue's filters a row's form carried back (the queue checks them again when it opens)."""
+    """The queue's filters and page a row's form carried back (the queue checks them again when it opens)."""
     params = QueryDict(post.get("filters", "")[:200])
-    return urlencode({k: params[k][:20] for k in QUEUE_FILTERS if params.get(k)})
+    return urlencode({k: params[k][:20] for k in (*QUEUE_FILTERS, "page") if params.get(k)})
 
 
 def _back_to_queue(year: int, quarter: int, query: str) -> str:
@@ -438,13 +443,9 @@ def bulk_approve(request, year: int, quarter: int):
     permissions.require_review(request.user)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    quarter_actuals = selectors.actual_review_list(fiscal_year=fiscal_year, quarter=quarter)
-    limit = quarter_actuals.count()
-    sections = {pk for pk in quarter_actuals.values_list("indicator__section_id", flat=True)}
-    departments = {pk for pk in quarter_actuals.values_list("indicator__department_id", flat=True)}
-    _filters, _problems, query = _queue_filters(
-        QueryDict(request.POST.get("filters", "")[:200]), departments=departments, sections=sections
-    )
+    limit = selectors.actual_review_list(fiscal_year=fiscal_year, quarter=quarter).count()
+    # Back to the queue as it was (filters and page); the queue checks them again when it opens.
+    query = _kept_filters(request.POST)
     back = _back_to_queue(year, quarter, query)
     items, problems = _posted_selection(request.POST, limit=limit)
     for problem in problems:

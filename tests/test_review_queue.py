@@ -640,3 +640,25 @@ def test_a_page_reads_the_same_number_of_queries_whatever_the_rows(scenario, man
         )
     counts.append(queries(1))
     assert len(set(counts)) == 1, counts
+
+
+def test_an_approval_or_a_return_goes_back_to_the_same_page_with_the_filters(
+    scenario, manager_client, page_size
+):
+    page_size(1)
+    body = manager_client.get(REVIEW, {"state": "submitted", "page": 2}).content.decode()
+    row = _rows(body)["1-3"]
+    assert 'name="filters" value="state=submitted&amp;page=2"' in row
+    a13 = scenario["1-3"]
+    response = manager_client.post(
+        f"/entry/actual/{a13.pk}/approve/", {"version": a13.version, "filters": "state=submitted&page=2"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{REVIEW}?state=submitted&page=2"
+    a11 = scenario["1-1"]
+    response = manager_client.post(
+        REVIEW + "approve/",
+        {"ids": [a11.pk], f"version-{a11.pk}": a11.version, "confirmed": "yes", "filters": "page=1&state=x<"},
+    )
+    assert response["Location"] == f"{REVIEW}?state=x%3C&page=1"  # carried back as text; the queue checks it
+    assert "状態の指定が正しくないため" in manager_client.get(response["Location"]).content.decode()
