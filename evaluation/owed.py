@@ -9,8 +9,11 @@ from measures.models import Measure
 from smrj_plan.owed import OwedItem
 from smrj_plan.workflow import EDITABLE_STATES, EntryState
 
+_PK = 987654321  # reversed once per quarter, replaced by each measure's id
 
-def _item(*, measure: Measure, year: int, quarter: int, progress: MeasureProgress | None) -> OwedItem:
+
+def _item(*, measure: Measure, year: int, quarter: int, progress: MeasureProgress | None, urls) -> OwedItem:
+    entry_url, review_url = urls
     return OwedItem(
         department_id=measure.department_id,
         year=year,
@@ -20,8 +23,8 @@ def _item(*, measure: Measure, year: int, quarter: int, progress: MeasureProgres
         name=measure.text[:60],
         state=progress.state if progress else None,
         reason=progress.review_comment if progress and progress.state == EntryState.RETURNED else "",
-        path=reverse("evaluation:measure_entry", args=[year, quarter, measure.pk]),
-        review_path=reverse("evaluation:review", args=[year, quarter]),
+        path=entry_url.replace(str(_PK), str(measure.pk)),
+        review_path=review_url,
         order=(10_000 + measure.order,),
     )
 
@@ -39,10 +42,16 @@ def owed_items(*, fiscal_year, quarters: list[int], department_id: int | None) -
         ).only("pk", "measure_id", "quarter", "state", "review_comment")
     }
     items = []
+    year = fiscal_year.year
     for quarter in quarters:
+        # A plan has about a thousand measures: the two addresses are reversed once per quarter, not per measure.
+        urls = (
+            reverse("evaluation:measure_entry", args=[year, quarter, _PK]),
+            reverse("evaluation:review", args=[year, quarter]),
+        )
         for measure in measures:
             progress = entries.get((measure.pk, quarter))
             if progress is not None and progress.state not in EDITABLE_STATES:
                 continue
-            items.append(_item(measure=measure, year=fiscal_year.year, quarter=quarter, progress=progress))
+            items.append(_item(measure=measure, year=year, quarter=quarter, progress=progress, urls=urls))
     return items
