@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from evaluation import selectors, services
 from evaluation.forms import DepartmentForm, ProgressRowForm, ReasonForm, VersionForm
 from evaluation.history import measure_department_history_rows, progress_history_rows
+from evaluation.measure_table import measure_rows_html
 from indicators.selectors import fiscal_year_current, fiscal_year_get, quarter_lock_map
 from measures.models import Department, Measure
 from measures.periods import QUARTER_CHOICES, QUARTERS, quarter_long_label
@@ -296,18 +298,25 @@ def measure_list(request, year: int):
         m.can_see_status = m.pk in visible
         m.latest = statuses.get(m.pk, selectors.LatestStatus(None))
     counts = selectors.status_counts(statuses, [m.pk for m in measures if m.can_see_status])
+    departments = list(Department.objects.order_by("order", "code"))
+    can_change_department = permissions.can_change_measure_department(request.user)
     return render(
         request,
         "evaluation/measure_list.html",
         {
             "fiscal_year": fiscal_year,
-            "measures": measures,
+            "rows_html": measure_rows_html(
+                measures=measures,
+                departments=departments,
+                can_change_department=can_change_department,
+                csrf_token=get_token(request),
+            ),
             "counts": counts,
-            "departments": Department.objects.order_by("order", "code"),
+            "departments": departments,
             "department_code": department_code,
             "as_of_quarter": as_of_quarter,
             "quarters": QUARTER_CHOICES,
-            "can_change_department": permissions.can_change_measure_department(request.user),
+            "can_change_department": can_change_department,
         },
     )
 

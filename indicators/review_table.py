@@ -13,7 +13,7 @@ from html import escape
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator, normalize_newlines
+from django.utils.text import normalize_newlines
 
 from indicators.review_queue import QueueRow
 from smrj_plan import formatting
@@ -65,7 +65,7 @@ class ReviewTable:
         code = escape(ind.code)
         head = (
             f'<th scope="row"><a href="{self._url("indicators:detail", ind.pk)}">{code}</a> '
-            f'{escape(Truncator(ind.name).chars(40))}<br><span class="muted">'
+            f'{escape(formatting.shorten(ind.name, 40))}<br><span class="muted">'
             f'<a href="{self._url("dashboard:indicator", ind.pk)}?q={self.quarter}">進捗</a>・'
             f'<a href="{self._url("entry:history_indicator", ind.pk)}">変更履歴</a></span></th>'
         )
