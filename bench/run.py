@@ -163,6 +163,10 @@ PAGES = [
     ("evaluation", "施策・自己評価 /evaluation/", "/evaluation/"),
     ("measure_list", "施策の一覧 /evaluation/<年度>/measures/", "/evaluation/{year}/measures/"),
     ("self_index", "自己評価 /evaluation/<年度>/self-evaluation/", "/evaluation/{year}/self-evaluation/"),
+    # The published plan's year: its quarters have begun (what each department owes is listed) and it has the
+    # plan's ~200 measures, which the synthetic years have not.
+    ("entry_index_plan", "実績入力（令和6年度） /entry/?year=2024", "/entry/?year=2024"),
+    ("measure_list_plan", "施策の一覧（令和6年度） /evaluation/2024/measures/", "/evaluation/2024/measures/"),
 ]
 
 

@@ -10,6 +10,8 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from evaluation import selectors, services
@@ -19,7 +21,7 @@ from evaluation.measure_table import measure_rows_html
 from indicators.selectors import fiscal_year_current, fiscal_year_get, quarter_lock_map
 from measures.models import Department, Measure
 from measures.periods import QUARTER_CHOICES, QUARTERS, quarter_long_label
-from smrj_plan import permissions
+from smrj_plan import data_version, permissions
 from smrj_plan.as_of import period_from_request
 from smrj_plan.history import history_page
 from smrj_plan.numbers import parse_version
@@ -284,33 +286,50 @@ def measure_list(request, year: int):
     The plan is public, but a 担当者 sees the status of their own 部署's measures only (as on the dashboard)."""
     period = period_from_request(request, year=year)
     fiscal_year, as_of_quarter = period.fiscal_year, period.as_of_quarter
-    department_code = request.GET.get("department", "")
-    measures = list(selectors.measure_plan_list(plan=fiscal_year.plan, department_code=department_code))
-    visible = set(
-        selectors.measure_visible_list(user=request.user, fiscal_year=fiscal_year).values_list(
-            "pk", flat=True
-        )
-    )
-    statuses = selectors.measure_latest_status_map(
-        fiscal_year=fiscal_year, as_of_quarter=as_of_quarter, measure_ids=visible
-    )
-    for m in measures:
-        m.can_see_status = m.pk in visible
-        m.latest = statuses.get(m.pk, selectors.LatestStatus(None))
-    counts = selectors.status_counts(statuses, [m.pk for m in measures if m.can_see_status])
+    # A 部署's code is short: a longer value matches none, as before, without making a cache entry of its own.
+    department_code = request.GET.get("department", "")[:64]
     departments = list(Department.objects.order_by("order", "code"))
     can_change_department = permissions.can_change_measure_department(request.user)
+    scope = permissions.read_department_filter(request.user)
+
+    def rows_and_counts():
+        measures = list(selectors.measure_plan_list(plan=fiscal_year.plan, department_code=department_code))
+        visible = set(
+            selectors.measure_visible_list(user=request.user, fiscal_year=fiscal_year).values_list(
+                "pk", flat=True
+            )
+        )
+        statuses = selectors.measure_latest_status_map(
+            fiscal_year=fiscal_year, as_of_quarter=as_of_quarter, measure_ids=visible
+        )
+        for m in measures:
+            m.can_see_status = m.pk in visible
+            m.latest = statuses.get(m.pk, selectors.LatestStatus(None))
+        rows_html = measure_rows_html(
+            measures=measures,
+            departments=departments,
+            can_change_department=can_change_department,
+            csrf_token=CSRF_PLACEHOLDER,
+        )
+        return rows_html, selectors.status_counts(statuses, [m.pk for m in measures if m.can_see_status])
+
+    # The rows are the same for everyone who sees the same measures' statuses and may do the same: kept under the
+    # data version with those, the request's own CSRF token put in afterwards.
+    rows_html, counts = data_version.cached(
+        "measure_list",
+        fiscal_year.pk,
+        as_of_quarter,
+        department_code,
+        can_change_department,
+        scope,
+        compute=rows_and_counts,
+    )
     return render(
         request,
         "evaluation/measure_list.html",
         {
             "fiscal_year": fiscal_year,
-            "rows_html": measure_rows_html(
-                measures=measures,
-                departments=departments,
-                can_change_department=can_change_department,
-                csrf_token=get_token(request),
-            ),
+            "rows_html": mark_safe(rows_html.replace(CSRF_PLACEHOLDER, escape(get_token(request)))),
             "counts": counts,
             "departments": departments,
             "department_code": department_code,
@@ -319,6 +338,10 @@ def measure_list(request, year: int):
             "can_change_department": can_change_department,
         },
     )
+
+
+# Where each row's form takes the request's CSRF token (the rows are cached, the token is the request's).
+CSRF_PLACEHOLDER = "__csrf-token-of-the-request__"
 
 
 @login_required

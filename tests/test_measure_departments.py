@@ -2,6 +2,7 @@
 (fixtures/plan_r6/measure_departments.json), changeable by a 管理者 with a reason that load_plan then keeps."""
 
 import json
+import re
 import shutil
 
 import pytest
@@ -214,3 +215,42 @@ def test_a_department_set_in_the_admin_is_kept_like_a_managers(sysadmin_client):
     assert (
         measure.history.order_by("-history_id").first().history_change_reason == "管理サイトで担当部署を変更"
     )
+
+
+def test_the_cached_list_carries_each_requests_own_csrf_token(manager):
+    """The rows are kept under the data version; the token each row's form posts is the request's, so a browser
+    that checks CSRF can change a department from a list another request warmed."""
+    import re
+
+    from django.test import Client
+
+    warm = Client()
+    warm.force_login(manager)
+    warm.get("/evaluation/2024/measures/")  # caches the rows
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(manager)
+    body = browser.get("/evaluation/2024/measures/").content.decode()
+    assert "__csrf-token-of-the-request__" not in body
+    row = re.search(r'<tr id="measure-5"[^>]*>(.*?)</tr>', body, re.S).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', row).group(1)
+    jinji = Department.objects.get(code="jinji")
+    url = reverse("evaluation:measure_department", args=[Measure.objects.get(order=5).pk])
+    response = browser.post(url, {"department": jinji.pk, "reason": "組織改編", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert Measure.objects.get(order=5).department == jinji
+    # The next list shows the change at once, for both clients.
+    for client in (warm, browser):
+        page = client.get("/evaluation/2024/measures/").content.decode()
+        assert re.search(r'<tr id="measure-5" data-department="jinji">', page)
+
+
+def test_a_staff_member_never_gets_the_rows_a_manager_warmed(manager_client, staff_client):
+    """The manager's rows have change forms and every measure's status; a 担当者's have neither."""
+    manager_page = manager_client.get("/evaluation/2024/measures/").content.decode()
+    assert 'aria-label="施策1の担当部署"' in manager_page
+    staff_page = staff_client.get("/evaluation/2024/measures/").content.decode()
+    assert 'aria-label="施策1の担当部署"' not in staff_page
+    # 施策10 is 販路支援部's: its status is hidden from 経営支援部's 担当者, shown to the manager.
+    assert re.search(r'<tr id="measure-10"[^>]*>.*?data-status="not_reported"', manager_page, re.S)
+    other = re.search(r'<tr id="measure-10"[^>]*>(.*?)</tr>', staff_page, re.S).group(1)
+    assert "data-status" not in other and '<span class="muted">—</span>' in other
