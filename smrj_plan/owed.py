@@ -82,7 +82,9 @@ def owed_items(
             fiscal_year.pk,
             tuple(quarters),
             department_id,
-            compute=lambda: _owed_items(fiscal_year=fiscal_year, quarters=quarters, department_id=department_id),
+            compute=lambda: _owed_items(
+                fiscal_year=fiscal_year, quarters=quarters, department_id=department_id
+            ),
         )
     )
 
