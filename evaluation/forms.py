@@ -6,11 +6,17 @@ from django.core.exceptions import ValidationError
 
 from evaluation.models import ASSESSMENT_MAX_LENGTH, MeasureProgress, MeasureStatus
 from evaluation.services import progress_version_message
+from indicators import forms as actual_forms
 from indicators.forms import VersionField
 from indicators.models import FinalRating
 from measures.models import Department
 from smrj_plan.numbers import parse_id
 from smrj_plan.text_limits import USER_TEXT_MAX_LENGTH, form_error_messages
+
+# 承認, and 差戻し・再開 of a measure's 取組状況 or of a self-evaluation: the actuals' forms (the version the page
+# showed; a written reason with it).
+VersionForm = actual_forms.VersionForm
+ReasonForm = actual_forms.ReviewReasonForm
 
 STATUS_CHOICES = [("", "―（選択）")] + list(MeasureStatus.choices)
 GRADE_CHOICES = [("", "選択してください")] + list(FinalRating.Grade.choices)
@@ -59,22 +65,6 @@ class ProgressRowForm(forms.Form):
 
     def expected_version(self) -> int:
         return self.cleaned_data["version"]
-
-
-class ReasonForm(forms.Form):
-    """A required written reason (差戻し, 再開) and the version the page showed (required, see VersionField)."""
-
-    reason = forms.CharField(
-        label="理由",
-        max_length=USER_TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages=form_error_messages("理由", required="理由を記入してください。"),
-    )
-    version = VersionField()
-
-
-class VersionForm(forms.Form):
-    version = VersionField()
 
 
 class DepartmentChoiceField(forms.ModelChoiceField):

@@ -25,7 +25,8 @@ from smrj_plan import data_version, permissions
 from smrj_plan.as_of import period_from_request
 from smrj_plan.history import history_page
 from smrj_plan.numbers import parse_version
-from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState
+from smrj_plan.review_actions import review_action
+from smrj_plan.workflow import EDITABLE_STATES, EntryState
 
 NOTHING_SAVED = "入力内容に誤りがあります。どの施策も保存していません。"
 # A history page shows this many saved records, newest first; the workbook's 変更履歴 has them all.
@@ -214,38 +215,28 @@ def _review_action(request, pk: int, action: str):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     label = f"施策{entry.measure.order}"
-    back = reverse("evaluation:review", args=[entry.fiscal_year.year, entry.quarter])
-    form = (VersionForm if action == "approve" else ReasonForm)(request.POST)
-    if "version" in form.errors:
-        messages.error(request, services.progress_version_message(measure=entry.measure, current=entry))
-        return redirect(back)
-    if not form.is_valid():
-        if form.has_error("reason", "max_length"):
-            messages.error(request, f"{label}: {' '.join(form.errors['reason'])}")
-        else:
-            messages.error(request, f"{label}: 理由を記入してください（差戻し・再開には理由が必要です）。")
-        return redirect(back)
-    version = form.cleaned_data["version"]
-    try:
+
+    def run(action: str, *, version: int, reason: str):
         if action == "approve":
-            services.progress_approve(entry=entry, user=request.user, expected_version=version)
-            messages.success(request, f"{label}の取組状況を承認しました。")
-        elif action == "return":
-            services.progress_return(
-                entry=entry, user=request.user, reason=form.cleaned_data["reason"], expected_version=version
-            )
-            messages.success(request, f"{label}の取組状況を差し戻しました。")
-        else:
-            services.progress_reopen(
-                entry=entry, user=request.user, reason=form.cleaned_data["reason"], expected_version=version
-            )
-            messages.success(request, f"{label}の取組状況の承認を取り消し、下書きに戻しました。")
-    except ConcurrentEditError as exc:
-        exc.current.measure = entry.measure
-        messages.error(request, services.progress_conflict_message(exc.current))
-    except ValidationError as exc:
-        messages.error(request, f"{label}: {' '.join(exc.messages)}")
-    return redirect(back)
+            return services.progress_approve(entry=entry, user=request.user, expected_version=version)
+        transition = services.progress_return if action == "return" else services.progress_reopen
+        return transition(entry=entry, user=request.user, reason=reason, expected_version=version)
+
+    def conflict_message(current):
+        current.measure = entry.measure  # the message names the measure; it is already read
+        return services.progress_conflict_message(current)
+
+    return review_action(
+        request,
+        action=action,
+        label=label,
+        back=reverse("evaluation:review", args=[entry.fiscal_year.year, entry.quarter]),
+        forms=(VersionForm, ReasonForm),
+        run=run,
+        subject=f"{label}の取組状況",
+        version_message=lambda: services.progress_version_message(measure=entry.measure, current=entry),
+        conflict_message=conflict_message,
+    )
 
 
 @login_required

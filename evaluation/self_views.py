@@ -27,6 +27,7 @@ from measures.periods import QUARTER_CHOICES, fiscal_year_short
 from smrj_plan import formatting, permissions
 from smrj_plan.as_of import period_from_request
 from smrj_plan.history import history_merge, history_page
+from smrj_plan.review_actions import review_action
 from smrj_plan.workflow import ConcurrentEditError
 
 PAGE_RECORDS = 500
@@ -172,48 +173,34 @@ def _action(request, pk: int, action: str):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     item = evaluation_item_of(chapter=evaluation.chapter, section=evaluation.section)
-    back = _item_url(evaluation.fiscal_year, item)
-    form = (VersionForm if action == "approve" else ReasonForm)(request.POST)
-    if "version" in form.errors:
-        messages.error(
-            request,
-            "画面の版番号が正しくありません（送られていないか、読めない値です）。何も変更していません。",
-        )
-        return redirect(back)
-    if not form.is_valid():
-        if form.has_error("reason", "max_length"):
-            messages.error(request, " ".join(form.errors["reason"]))
-        else:
-            messages.error(request, "理由を記入してください（差戻し・再開には理由が必要です）。")
-        return redirect(back)
-    version = form.cleaned_data["version"]
-    try:
+    label = item.short_label
+
+    def run(action: str, *, version: int, reason: str):
         if action == "approve":
-            self_services.self_evaluation_approve(
+            return self_services.self_evaluation_approve(
                 evaluation=evaluation, user=request.user, expected_version=version
             )
-            messages.success(request, f"{item.short_label}の自己評価を承認しました。")
-        elif action == "return":
-            self_services.self_evaluation_return(
-                evaluation=evaluation,
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_version=version,
-            )
-            messages.success(request, f"{item.short_label}の自己評価を差し戻しました。")
-        else:
-            self_services.self_evaluation_reopen(
-                evaluation=evaluation,
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_version=version,
-            )
-            messages.success(request, f"{item.short_label}の自己評価の承認を取り消し、下書きに戻しました。")
-    except ConcurrentEditError as exc:
-        messages.error(request, _conflict_message(exc.current))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(back)
+        transition = (
+            self_services.self_evaluation_return
+            if action == "return"
+            else self_services.self_evaluation_reopen
+        )
+        return transition(evaluation=evaluation, user=request.user, reason=reason, expected_version=version)
+
+    return review_action(
+        request,
+        action=action,
+        label=label,
+        back=_item_url(evaluation.fiscal_year, item),
+        forms=(VersionForm, ReasonForm),
+        run=run,
+        subject=f"{label}の自己評価",
+        version_message=lambda: (
+            f"{label}の自己評価：画面の版番号が正しくありません（送られていないか、読めない値です）。"
+            "何も変更していません。"
+        ),
+        conflict_message=_conflict_message,
+    )
 
 
 @login_required

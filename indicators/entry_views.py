@@ -22,8 +22,9 @@ from measures.periods import QUARTERS, quarter_long_label, quarter_span
 from smrj_plan import deadlines, permissions, quarter_work
 from smrj_plan.numbers import parse_id, parse_version
 from smrj_plan.owed import owed_items
+from smrj_plan.review_actions import review_action
 from smrj_plan.text import has_visible_text
-from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState
+from smrj_plan.workflow import EDITABLE_STATES, EntryState
 
 
 def _period(request, year: int, quarter: int):
@@ -517,40 +518,25 @@ def _review_action(request, pk: int, action: str):
     permissions.require_manager(request.user)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    back = _back_to_queue(actual.fiscal_year.year, actual.quarter, _kept_filters(request.POST))
-    form = (ReviewReasonForm if action != "approve" else VersionForm)(request.POST)
-    if "version" in form.errors:
-        messages.error(request, services.actual_version_message(indicator=actual.indicator, current=actual))
-        return redirect(back)
-    if not form.is_valid():
-        if form.has_error("reason", "max_length"):
-            messages.error(request, f"{actual.indicator.code}: {' '.join(form.errors['reason'])}")
-        else:
-            messages.error(
-                request,
-                f"{actual.indicator.code}: 理由を記入してください（差戻し・再開には理由が必要です）。",
-            )
-        return redirect(back)
-    version = form.cleaned_data["version"]
-    try:
+    code = actual.indicator.code
+
+    def run(action: str, *, version: int, reason: str):
         if action == "approve":
-            services.actual_approve(actual=actual, user=request.user, expected_version=version)
-            messages.success(request, f"{actual.indicator.code}を承認しました。")
-        elif action == "return":
-            services.actual_return(
-                actual=actual, user=request.user, reason=form.cleaned_data["reason"], expected_version=version
-            )
-            messages.success(request, f"{actual.indicator.code}を差し戻しました。")
-        else:
-            services.actual_reopen(
-                actual=actual, user=request.user, reason=form.cleaned_data["reason"], expected_version=version
-            )
-            messages.success(request, f"{actual.indicator.code}の承認を取り消し、下書きに戻しました。")
-    except ConcurrentEditError as exc:
-        messages.error(request, services.actual_conflict_message(exc.current))
-    except ValidationError as exc:
-        messages.error(request, f"{actual.indicator.code}: {_error_text(exc)}")
-    return redirect(back)
+            return services.actual_approve(actual=actual, user=request.user, expected_version=version)
+        transition = services.actual_return if action == "return" else services.actual_reopen
+        return transition(actual=actual, user=request.user, reason=reason, expected_version=version)
+
+    return review_action(
+        request,
+        action=action,
+        label=code,
+        back=_back_to_queue(actual.fiscal_year.year, actual.quarter, _kept_filters(request.POST)),
+        forms=(VersionForm, ReviewReasonForm),
+        run=run,
+        subject=code,
+        version_message=lambda: services.actual_version_message(indicator=actual.indicator, current=actual),
+        conflict_message=services.actual_conflict_message,
+    )
 
 
 @login_required
