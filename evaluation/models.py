@@ -58,6 +58,12 @@ class MeasureProgress(ReviewedEntry):
     def __str__(self):
         return f"施策{self.measure.order} {self.fiscal_year.year} Q{self.quarter}"
 
+    def workflow_item(self):
+        """The entry as the owed list and the workflow's notices name it (提出 → 管理者, 差戻し・承認 → 提出者)."""
+        from evaluation.owed import workflow_item
+
+        return workflow_item(self)
+
 
 class SelfEvaluation(ReviewedEntry):
     """The year-end 自己評価 of one 評価項目: the text, the 評定 (S–D) and the reasons for it.

@@ -29,6 +29,27 @@ def _item(*, measure: Measure, year: int, quarter: int, progress: MeasureProgres
     )
 
 
+def _urls(year: int, quarter: int) -> tuple[str, str]:
+    """Where a 担当者 enters a measure's 取組状況 of the quarter (with the measure's id to put in), where a
+    管理者 reviews them."""
+    return (
+        reverse("evaluation:measure_entry", args=[year, quarter, _PK]),
+        reverse("evaluation:review", args=[year, quarter]),
+    )
+
+
+def workflow_item(progress: MeasureProgress) -> OwedItem:
+    """A measure's 取組状況 as the workflow's notices name it (`MeasureProgress.workflow_item`)."""
+    year = progress.fiscal_year.year
+    return _item(
+        measure=progress.measure,
+        year=year,
+        quarter=progress.quarter,
+        progress=progress,
+        urls=_urls(year, progress.quarter),
+    )
+
+
 def owed_items(*, fiscal_year, quarters: list[int], department_id: int | None) -> list[OwedItem]:
     """Two queries: the plan's measures (of one department or all), then their 取組状況 in `quarters`."""
     measures = Measure.objects.filter(plan__fiscal_year=fiscal_year, department__isnull=False)
@@ -44,11 +65,8 @@ def owed_items(*, fiscal_year, quarters: list[int], department_id: int | None) -
     items = []
     year = fiscal_year.year
     for quarter in quarters:
-        # A plan has about a thousand measures: the two addresses are reversed once per quarter, not per measure.
-        urls = (
-            reverse("evaluation:measure_entry", args=[year, quarter, _PK]),
-            reverse("evaluation:review", args=[year, quarter]),
-        )
+        # A plan has about 200 measures: the two addresses are reversed once per quarter, not per measure.
+        urls = _urls(year, quarter)
         for measure in measures:
             progress = entries.get((measure.pk, quarter))
             if progress is not None and progress.state not in EDITABLE_STATES:

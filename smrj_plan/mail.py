@@ -2,7 +2,7 @@
 every mail of the project goes through.
 
 提出 tells the 管理者, 差戻し tells the one who submitted (with the reason), 承認 tells the one who submitted
-(docs/domain.md「1年の流れ」). A notice is sent once the change is committed, one mail per person for all the
+(docs/domain.md「1年の流れ」): for actuals, executed amounts and measures' 取組状況. A notice is sent once the change is committed, one mail per person for all the
 entries of one save, and a mail that cannot be sent is logged: it never undoes or fails the user's change.
 """
 
@@ -138,6 +138,8 @@ def notice_messages(notices: list[_Notice]) -> list[EmailMessage]:
     messages = []
     for (user, to_state, year, quarter), group in grouped.items():
         items = [n.item for n in group]
+        # A save holds one kind: a measure's 取組状況, or figures (指標・予算執行) — the 実績.
+        noun = "取組状況" if all(item.kind == "施策" for item in items) else "実績"
         period = period_text(year, quarter)
         actor = formatting.person_name(group[0].actor)
         greeting = f"{formatting.person_name(user)} 様"
@@ -146,7 +148,7 @@ def notice_messages(notices: list[_Notice]) -> list[EmailMessage]:
             text = [
                 greeting,
                 "",
-                f"{actor} さんが{period}の実績を提出しました。確認・承認をお願いします。",
+                f"{actor} さんが{period}の{noun}を提出しました。確認・承認をお願いします。",
                 _deadline_line(year, quarter),
                 "",
                 *_item_lines(items, link="review_path"),
@@ -156,7 +158,7 @@ def notice_messages(notices: list[_Notice]) -> list[EmailMessage]:
             text = [
                 greeting,
                 "",
-                f"{actor} さんが、提出された{period}の実績を差し戻しました。理由を確かめて修正し、再提出してください。",
+                f"{actor} さんが、提出された{period}の{noun}を差し戻しました。理由を確かめて修正し、再提出してください。",
                 _deadline_line(year, quarter),
                 "",
                 *_item_lines(items, link="path"),
@@ -166,7 +168,7 @@ def notice_messages(notices: list[_Notice]) -> list[EmailMessage]:
             text = [
                 greeting,
                 "",
-                f"{actor} さんが、提出された{period}の実績を承認しました。",
+                f"{actor} さんが、提出された{period}の{noun}を承認しました。",
                 "",
                 *_item_lines(items, link="path"),
             ]

@@ -81,7 +81,8 @@ class ReviewedEntry(models.Model):
 
     def workflow_item(self):
         """The entry as lists and notices name it (an `smrj_plan.owed.OwedItem`), or None: a model that does not
-        say (the 施策 progress and the 自己評価 follow the workflow without mail) is not notified of."""
+        say is not notified of (the 自己評価, once a year per 評価項目 and not a quarter's work, follows the workflow
+        without mail)."""
         return None
 
     @property

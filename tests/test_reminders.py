@@ -466,3 +466,65 @@ def test_mail_settings_come_from_the_environment_with_the_console_by_default():
         "True",
         "https://plan.example.go.jp",
     ]
+
+
+def test_a_measures_progress_is_notified_like_an_actual(
+    scenario, smtp, fiscal_year, staff_user, manager, django_capture_on_commit_callbacks
+):
+    """提出 of a measure's 取組状況 tells every 管理者; 差戻し tells the submitter with the reason and the entry's
+    address, 承認 tells the submitter. The mail says 取組状況, not 実績."""
+    from django.urls import reverse
+
+    from evaluation import services as progress_services
+    from evaluation.models import MeasureProgress
+    from measures.models import Measure
+
+    measure = Measure.objects.get(order=1)  # 経営支援部, tanto's
+    other = Measure.objects.get(order=3)
+    # This file's measures have everything approved (_measures_owe_nothing): these two start again in 第2四半期.
+    MeasureProgress.objects.filter(measure__in=[measure, other], fiscal_year=fiscal_year, quarter=2).delete()
+    entries = []
+    for m in (measure, other):
+        with django_capture_on_commit_callbacks(execute=True):
+            entry = progress_services.progress_save(
+                measure=m,
+                fiscal_year=fiscal_year,
+                quarter=2,
+                user=staff_user,
+                data={"status": "done", "narrative": "講習会を4回開催した。", "evidence": ""},
+                expected_version=0,
+            )
+            entries.append(
+                progress_services.progress_submit(
+                    entry=entry, user=staff_user, expected_version=entry.version
+                )
+            )
+    inbox = smtp.by_recipient()
+    assert sorted(inbox) == ["kanri2@example.jp", "kanri@example.jp"]
+    message = inbox["kanri@example.jp"][0]
+    assert _subject(message) == "【年度計画】提出がありました：令和6年度 第2四半期 1件（tanto）"
+    body = _body(message)
+    assert "tanto さんが令和6年度 第2四半期の取組状況を提出しました。確認・承認をお願いします。" in body
+    assert _lines_with(body, "・") == ["・施策 1 " + measure.text[:60]]
+    assert f"{SITE}/evaluation/2024/2/review/" in body
+    smtp.clear()
+    first, second = entries
+    with django_capture_on_commit_callbacks(execute=True):
+        progress_services.progress_return(
+            entry=first,
+            user=manager,
+            reason="開催日と参加者数の記録を添付してください。",
+            expected_version=first.version,
+        )
+    (message,) = smtp.by_recipient()["tanto@example.jp"]
+    assert _subject(message) == "【年度計画】差戻しがありました：令和6年度 第2四半期 1件"
+    body = _body(message)
+    assert "kanri さんが、提出された令和6年度 第2四半期の取組状況を差し戻しました。" in body
+    assert "  差戻しの理由: 開催日と参加者数の記録を添付してください。" in body
+    assert SITE + reverse("evaluation:measure_entry", args=[2024, 2, measure.pk]) in body
+    smtp.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        progress_services.progress_approve(entry=second, user=manager, expected_version=second.version)
+    (message,) = smtp.by_recipient()["tanto@example.jp"]
+    assert _subject(message) == "【年度計画】承認されました：令和6年度 第2四半期 1件"
+    assert "・施策 3 " + other.text[:60] in _body(message)
