@@ -1,7 +1,8 @@
 """The data version: what cached reads are keyed by (docs/domain.md「表示の約束」).
 
-The database writes it: after every migrate, each table of the apps the figures are read from gets a trigger that
-adds a row naming the table to `DataChange` on INSERT, UPDATE and DELETE (per statement in PostgreSQL, per row in
+The database writes it: after every migrate, each table of the apps the figures are read from (and the columns of
+a person's name in `auth_user`, WATCHED_COLUMNS) gets a trigger that adds a row naming the table to `DataChange`
+on INSERT, UPDATE and DELETE (per statement in PostgreSQL, per row in
 SQLite). So a
 change shows on the next request whoever made it — a service, the admin, a queryset update, `load_plan`,
 `restore_data` or SQL typed by hand — and on every application server sharing the database, each with its own
@@ -35,6 +36,9 @@ UNWATCHED = {"smrj_plan_reminderlog"}
 TABLE = "smrj_plan_datachange"
 EPOCH_TABLE = "smrj_plan_dataepoch"
 TRIGGER = "smrj_data_changed"
+# Tables of other apps of which pages show a few columns: a person's name (history pages, who changed a figure).
+# Only a change of these columns counts: `last_login`, written at every sign-in, is shown nowhere.
+WATCHED_COLUMNS = {"auth_user": ("username", "first_name", "last_name")}
 # Beyond this many rows, the oldest are removed (keeping KEEP): the count query, run on every page, stays cheap
 # (0.1 ms at 2,000 rows on SQLite; 1.5 ms at 20,000). A prune is a new version, once every 1,800 changes.
 PRUNE_AT = 2_000
@@ -86,6 +90,11 @@ def watched_tables() -> list[str]:
     return sorted(set(tables))
 
 
+def _columns_watched(existing: set[str]) -> list[tuple[str, str]]:
+    """(table, its watched columns as SQL) for the WATCHED_COLUMNS tables this database has."""
+    return [(table, ", ".join(columns)) for table, columns in WATCHED_COLUMNS.items() if table in existing]
+
+
 def install_triggers(using: str = DEFAULT_DB_ALIAS) -> int:
     """Create (or replace) the triggers and the epoch; returns how many tables have a trigger. Idempotent: runs
     after every migrate (and flush), so a table added by a later migration gets its trigger too."""
@@ -110,20 +119,30 @@ def install_triggers(using: str = DEFAULT_DB_ALIAS) -> int:
                     f"CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
                     f"ON {quote(table)} FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}()"
                 )
+            for table, columns in _columns_watched(existing):
+                cursor.execute(
+                    f"CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OF {columns} OR DELETE "
+                    f"ON {quote(table)} FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}()"
+                )
         elif connection.vendor == "sqlite":
-            for table in tables:
-                for event in ("INSERT", "UPDATE", "DELETE"):
-                    name = quote(f"{TRIGGER}_{table}_{event.lower()}")
-                    # Replaced, not kept: a trigger made by an older version of this code is made again.
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-                    # Table names come from the models (letters, digits, underscores): safe in a literal.
-                    cursor.execute(
-                        f"CREATE TRIGGER {name} AFTER {event} ON {quote(table)} "
-                        f"BEGIN INSERT INTO {quote(TABLE)} (table_name) VALUES ('{table}'); END"
-                    )
+            events = [(table, event, event) for table in tables for event in ("INSERT", "UPDATE", "DELETE")]
+            events += [
+                (table, event, f"UPDATE OF {columns}" if event == "UPDATE" else event)
+                for table, columns in _columns_watched(existing)
+                for event in ("INSERT", "UPDATE", "DELETE")
+            ]
+            for table, event, clause in events:
+                name = quote(f"{TRIGGER}_{table}_{event.lower()}")
+                # Replaced, not kept: a trigger made by an older version of this code is made again.
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+                # Table names come from the models (letters, digits, underscores): safe in a literal.
+                cursor.execute(
+                    f"CREATE TRIGGER {name} AFTER {clause} ON {quote(table)} "
+                    f"BEGIN INSERT INTO {quote(TABLE)} (table_name) VALUES ('{table}'); END"
+                )
         else:
             return 0
-    return len(tables)
+    return len(tables) + len(_columns_watched(existing))
 
 
 def current(using: str = DEFAULT_DB_ALIAS) -> Version | None:

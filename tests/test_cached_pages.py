@@ -104,3 +104,33 @@ def test_the_budget_execution_page_shows_an_amount_changed_by_any_path_at_once(m
         D("2000")
     ]
     assert "2,000.000" in second.content.decode()
+
+
+def test_a_renamed_person_shows_at_once_on_a_cached_history_page_and_a_sign_in_changes_nothing(
+    manager_client, staff_user, fiscal_year
+):
+    """Names are part of the data version (their columns only): a rename, by any path, shows on the next request;
+    the sign-in's `last_login`, written every time someone logs in, leaves every cached page as it was."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import update_last_login
+
+    from indicators import services
+    from smrj_plan import data_version
+
+    services.actual_save(
+        indicator=Indicator.objects.get(code="1-1"),
+        fiscal_year=fiscal_year,
+        quarter=1,
+        user=staff_user,
+        data={"value": D("120")},
+        expected_version=0,
+    )
+    url = "/entry/history/2024/1/"
+    before = manager_client.get(url).content.decode()
+    assert "担当 太郎" not in before
+    get_user_model().objects.filter(pk=staff_user.pk).update(last_name="担当", first_name="太郎")
+    assert "担当 太郎" in manager_client.get(url).content.decode()
+    version = data_version.current()
+    update_last_login(None, staff_user)  # what every sign-in writes (save with update_fields=["last_login"])
+    assert get_user_model().objects.get(pk=staff_user.pk).last_login is not None
+    assert data_version.current() == version
