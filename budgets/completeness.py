@@ -12,22 +12,12 @@ from dataclasses import dataclass, field
 
 from budgets.models import BudgetCell, BudgetColumn, BudgetExecution, BudgetRow, BudgetTable
 from measures.models import Department, FiscalYear
-from smrj_plan.workflow import EntryState
-
-MISSING = "missing"
-STATES: tuple[str, ...] = (
-    MISSING,
-    EntryState.DRAFT.value,
-    EntryState.SUBMITTED.value,
-    EntryState.RETURNED.value,
-    EntryState.APPROVED.value,
-)
-INCOMPLETE_STATES = frozenset(STATES) - {EntryState.APPROVED.value}
-UNSUBMITTED_STATES = frozenset({MISSING, EntryState.DRAFT.value, EntryState.RETURNED.value})
+from smrj_plan.workflow import COMPLETENESS_STATES as STATES
+from smrj_plan.workflow import INCOMPLETE_STATES, MISSING, StateCounts
 
 
 @dataclass
-class ColumnCompleteness:
+class ColumnCompleteness(StateCounts):
     """One entry column (a 経理 of a 業務, or a 業務) of one 勘定's 予算計画 in one quarter."""
 
     column_id: int
@@ -35,27 +25,11 @@ class ColumnCompleteness:
     account_name: str
     label: str
     department: Department | None
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
+    counts: dict[str, int] = field(default_factory=StateCounts.zero)
 
     @property
     def department_name(self) -> str:
         return self.department.name if self.department is not None else "入力部署なし"
-
-    @property
-    def count_list(self) -> list[tuple[str, int]]:
-        return [(s, self.counts[s]) for s in STATES]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def incomplete(self) -> int:
-        return sum(self.counts[s] for s in INCOMPLETE_STATES)
-
-    @property
-    def unsubmitted(self) -> int:
-        return sum(self.counts[s] for s in UNSUBMITTED_STATES)
 
 
 def execution_completeness(*, fiscal_year: FiscalYear, quarter: int) -> list[ColumnCompleteness]:

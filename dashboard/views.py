@@ -27,7 +27,7 @@ from dashboard.tables import IndicatorProgressTable, format_actual, format_forec
 from indicators import rating_services
 from indicators import selectors as indicator_selectors
 from indicators.completeness import STATES as COMPLETENESS_STATES
-from indicators.completeness import UNSUBMITTED_STATES, indicator_completeness
+from indicators.completeness import indicator_completeness
 from indicators.completeness import state_label as completeness_state_label
 from indicators.models import FinalRating
 from indicators.progress import SUMMARY_STATUSES
@@ -37,6 +37,7 @@ from smrj_plan import deadlines, formatting, permissions
 from smrj_plan.as_of import period_from_request
 from smrj_plan.numbers import parse_int
 from smrj_plan.text_limits import USER_TEXT_MAX_LENGTH, form_error_messages
+from smrj_plan.workflow import UNSUBMITTED_STATES
 
 QUARTER_FIELD_CHOICES = [("", "最新の承認済み四半期")] + [(str(q), label) for q, label in QUARTER_CHOICES]
 

@@ -18,27 +18,22 @@ from indicators.selectors import indicator_is_due
 from measures.models import FiscalYear
 from measures.periods import QUARTERS
 from smrj_plan import data_version
-from smrj_plan.workflow import EntryState
-
-# The completeness states, in the order pages list them: no actual yet, then the workflow's states.
-MISSING = "missing"
-NOT_DUE = "not_due"  # an annual indicator before 第4四半期: nothing is expected, nothing is counted
-STATES: tuple[str, ...] = (
+from smrj_plan.workflow import (
+    COMPLETENESS_STATES,
+    INCOMPLETE_STATES,
     MISSING,
-    EntryState.DRAFT.value,
-    EntryState.SUBMITTED.value,
-    EntryState.RETURNED.value,
-    EntryState.APPROVED.value,
+    EntryState,
+    StateCounts,
 )
+
+# The completeness states (smrj_plan.workflow, shared with the executed amounts), and 対象外 for an indicator.
+STATES = COMPLETENESS_STATES
+NOT_DUE = "not_due"  # an annual indicator before 第4四半期: nothing is expected, nothing is counted
 STATE_LABELS = {
     MISSING: "未入力",
     NOT_DUE: "対象外",
     **{s.value: s.label for s in EntryState},
 }
-# What the owning department still has to send: nothing entered, a draft, or a figure returned to it.
-UNSUBMITTED_STATES = frozenset({MISSING, EntryState.DRAFT.value, EntryState.RETURNED.value})
-# Anything but 承認済み keeps a quarter incomplete (a 締め lists these first).
-INCOMPLETE_STATES = frozenset(STATES) - {EntryState.APPROVED.value}
 
 
 def state_label(state: str) -> str:
@@ -110,29 +105,17 @@ class CompletenessCell:
 
 
 @dataclass
-class DepartmentCompleteness:
+class DepartmentCompleteness(StateCounts):
     """One department's due indicators in one quarter, counted by state."""
 
     department_id: int | None  # None: indicators nobody owns yet (a new indicator 要確認)
     department_name: str = ""
     department_order: int = 0
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
+    counts: dict[str, int] = field(default_factory=StateCounts.zero)
 
     @property
     def name(self) -> str:
         return self.department_name if self.department_id is not None else "担当部署なし"
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def unsubmitted(self) -> int:
-        return sum(self.counts[s] for s in UNSUBMITTED_STATES)
-
-    @property
-    def count_list(self) -> list[tuple[str, int]]:
-        return [(s, self.counts[s]) for s in STATES]
 
 
 @dataclass

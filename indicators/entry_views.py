@@ -24,7 +24,7 @@ from smrj_plan.numbers import parse_id, parse_version
 from smrj_plan.owed import owed_items
 from smrj_plan.review_actions import review_action
 from smrj_plan.text import has_visible_text
-from smrj_plan.workflow import EDITABLE_STATES, EntryState
+from smrj_plan.workflow import EDITABLE_STATES, INCOMPLETE_STATES, UNSUBMITTED_STATES, EntryState
 
 
 def _period(request, year: int, quarter: int):
@@ -322,7 +322,7 @@ def review(request, year: int, quarter: int):
     ]
     submitted = [c.actual_id for c in cells if c.state == EntryState.SUBMITTED]
     approvable_total = selectors.actual_approvable_count(ids=submitted, user=request.user)
-    overdue_states = completeness.UNSUBMITTED_STATES if due.overdue and not locked else frozenset()
+    overdue_states = UNSUBMITTED_STATES if due.overdue and not locked else frozenset()
     # What the row forms and the bulk approval carry back: the filters and the page the manager is on.
     return_query = urlencode(
         {**dict(QueryDict(query).items()), **({"page": page.number} if page.number > 1 else {})}
@@ -613,7 +613,7 @@ def _lock_needs_confirmation(request, fiscal_year, quarter: int, form):
             "incomplete_counts": [
                 (s, completeness.state_label(s), n)
                 for s, n in quarter_state.count_list
-                if n and s in completeness.INCOMPLETE_STATES
+                if n and s in INCOMPLETE_STATES
             ],
             "confirm_missing": "confirm_step" in request.POST,
             "other_work": other_work,

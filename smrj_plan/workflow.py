@@ -18,6 +18,42 @@ class EntryState(models.TextChoices):
     APPROVED = "approved", "承認済み"
 
 
+# 提出状況 (docs/domain.md「提出状況と締め」), the same for actuals and executed amounts: an expected entry not made
+# yet, then the workflow's states, in the order pages list them.
+MISSING = "missing"
+COMPLETENESS_STATES: tuple[str, ...] = (MISSING, *(s.value for s in EntryState))
+# What the owning department still has to send: nothing entered, a draft, or an entry returned to it.
+UNSUBMITTED_STATES = frozenset({MISSING, EntryState.DRAFT.value, EntryState.RETURNED.value})
+# Anything but 承認済み keeps a quarter incomplete (a 締め lists these first).
+INCOMPLETE_STATES = frozenset(COMPLETENESS_STATES) - {EntryState.APPROVED.value}
+
+
+class StateCounts:
+    """Counts by completeness state (`self.counts`: state → n), as a department's or a column's line shows them."""
+
+    counts: dict[str, int]
+
+    @staticmethod
+    def zero() -> dict[str, int]:
+        return dict.fromkeys(COMPLETENESS_STATES, 0)
+
+    @property
+    def count_list(self) -> list[tuple[str, int]]:
+        return [(s, self.counts[s]) for s in COMPLETENESS_STATES]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def incomplete(self) -> int:
+        return sum(self.counts[s] for s in INCOMPLETE_STATES)
+
+    @property
+    def unsubmitted(self) -> int:
+        return sum(self.counts[s] for s in UNSUBMITTED_STATES)
+
+
 # Which state may follow which; anything else is refused by the services.
 TRANSITIONS: dict[str, set[str]] = {
     EntryState.DRAFT: {EntryState.SUBMITTED},
