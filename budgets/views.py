@@ -24,6 +24,7 @@ from smrj_plan import data_version, formatting, permissions
 from smrj_plan.history import history_page
 from smrj_plan.models import QuarterLock
 from smrj_plan.numbers import parse_int, parse_version
+from smrj_plan.review_actions import posted_selection
 from smrj_plan.workflow import EDITABLE_STATES, ConcurrentEditError, EntryState, MissingVersionError
 
 # A history page shows this many saved records, newest first; the workbook's 変更履歴 has them all.
@@ -334,28 +335,7 @@ def execution_bulk_approve(request, account: str):
     filters = QueryDict(request.POST.get("filters", "")[:200])
     kept = urlencode({k: filters[k][:20] for k in ("department", "state") if filters.get(k)})
     back_with_filters = f"{back}?{kept}" if kept else back
-    raw_ids = request.POST.getlist("ids")
-    problems = []
-    if not raw_ids:
-        problems.append("承認する執行額を選んでください。何も承認していません。")
-    elif len(raw_ids) > limit:
-        problems.append(
-            f"選ばれた件数（{len(raw_ids):,}件）がこの勘定の執行額の数（{limit:,}件）を超えています。何も承認していません。"
-        )
-    items = []
-    for raw in raw_ids if not problems else []:
-        try:
-            pk = parse_int(raw[:64], min_value=1, max_value=2**63 - 1)
-        except ValidationError:
-            pk = None
-        if pk is None:
-            problems.append(f"執行額のID「{raw[:20]}」が読めません。")
-            continue
-        version = _version(request.POST.get(f"version-{pk}", "")[:64])
-        if version is None:
-            problems.append(f"ID {pk} の版番号が送られていないか、読めません。")
-            continue
-        items.append((pk, version))
+    items, problems = posted_selection(request.POST, limit=limit, noun="執行額", scope="この勘定の執行額")
     if problems:
         for problem in problems:
             messages.error(request, problem)

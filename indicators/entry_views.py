@@ -22,7 +22,7 @@ from measures.periods import QUARTERS, quarter_long_label, quarter_span
 from smrj_plan import deadlines, permissions, quarter_work
 from smrj_plan.numbers import parse_id, parse_version
 from smrj_plan.owed import owed_items
-from smrj_plan.review_actions import review_action
+from smrj_plan.review_actions import posted_selection, review_action
 from smrj_plan.text import has_visible_text
 from smrj_plan.workflow import EDITABLE_STATES, INCOMPLETE_STATES, UNSUBMITTED_STATES, EntryState
 
@@ -401,39 +401,6 @@ def _back_to_queue(year: int, quarter: int, query: str) -> str:
     return f"{url}?{query}" if query else url
 
 
-def _posted_selection(post, *, limit: int) -> tuple[list[tuple[int, int]], list[str]]:
-    """The selected (id, version) pairs of a bulk approval, or Japanese messages saying why none can be read.
-
-    At most `limit` ids (the number of actuals the quarter holds): a longer list is refused before any is read."""
-    raw_ids = post.getlist("ids")
-    if not raw_ids:
-        return [], ["承認する実績を選んでください。何も承認していません。"]
-    if len(raw_ids) > limit:
-        return [], [
-            f"選ばれた件数（{len(raw_ids):,}件）がこの四半期の実績の数（{limit:,}件）を超えています。何も承認していません。"
-        ]
-    items, problems = [], []
-    for raw in raw_ids:
-        try:
-            pk = parse_id(raw[:64])
-        except ValidationError:
-            pk = None
-        if pk is None:
-            problems.append(f"実績のID「{raw[:20]}」が読めません。")
-            continue
-        try:
-            version = parse_version(post.get(f"version-{pk}", "")[:64])
-        except ValidationError:
-            version = None
-        if version is None:
-            problems.append(f"ID {pk} の版番号が送られていないか、読めません。")
-            continue
-        items.append((pk, version))
-    if problems:
-        return [], [*problems, "画面を開き直してから選び直してください。何も承認していません。"]
-    return items, []
-
-
 @login_required
 def bulk_approve(request, year: int, quarter: int):
     """一括承認: the selected rows of the queue, after one confirmation, all or nothing (each with its history).
@@ -448,7 +415,7 @@ def bulk_approve(request, year: int, quarter: int):
     # Back to the queue as it was (filters and page); the queue checks them again when it opens.
     query = _kept_filters(request.POST)
     back = _back_to_queue(year, quarter, query)
-    items, problems = _posted_selection(request.POST, limit=limit)
+    items, problems = posted_selection(request.POST, limit=limit, noun="実績", scope="この四半期の実績")
     for problem in problems:
         messages.error(request, problem)
     if problems:

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 
+from smrj_plan.numbers import parse_id, parse_version
 from smrj_plan.workflow import ConcurrentEditError
 
 ACTIONS = ("approve", "return", "reopen")
@@ -63,3 +64,38 @@ def review_action(
     else:
         messages.success(request, DONE[action].format(subject=subject))
     return redirect(back)
+
+
+def posted_selection(post, *, limit: int, noun: str, scope: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """The (id, version) pairs a bulk approval posted (`ids`, `version-<id>`), or Japanese messages saying why
+    they cannot be read — then none is taken.
+
+    `noun` names an entry (「実績」「執行額」), `scope` the list it is chosen from (「この四半期の実績」); at most
+    `limit` ids (the entries that list holds): a longer list is refused before any id is read."""
+    raw_ids = post.getlist("ids")
+    if not raw_ids:
+        return [], [f"承認する{noun}を選んでください。何も承認していません。"]
+    if len(raw_ids) > limit:
+        return [], [
+            f"選ばれた件数（{len(raw_ids):,}件）が{scope}の数（{limit:,}件）を超えています。何も承認していません。"
+        ]
+    items, problems = [], []
+    for raw in raw_ids:
+        try:
+            pk = parse_id(raw[:64])
+        except ValidationError:
+            pk = None
+        if pk is None:
+            problems.append(f"{noun}のID「{raw[:20]}」が読めません。")
+            continue
+        try:
+            version = parse_version(post.get(f"version-{pk}", "")[:64])
+        except ValidationError:
+            version = None
+        if version is None:
+            problems.append(f"ID {pk} の版番号が送られていないか、読めません。")
+            continue
+        items.append((pk, version))
+    if problems:
+        return [], [*problems, "画面を開き直してから選び直してください。何も承認していません。"]
+    return items, []
